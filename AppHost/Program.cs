@@ -1,0 +1,26 @@
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Control plane: registry, Istio config from ../config, push to every proxy.
+var mesh = builder.AddServiceMesh<Projects.Mesh_ControlPlane, Projects.Mesh_Proxy>("controlplane", "../config");
+
+// Ingress gateway: the same proxy at the edge, on http://127.0.0.1:8080.
+mesh.AddIngressGateway("istio-ingressgateway", port: 8080);
+
+// Bookinfo, each workload with its sidecar.
+builder.AddProject<Projects.Details>("details-v1")
+    .WithSidecar(mesh, "details", "v1", new MeshPort("http", 9080));
+
+builder.AddProject<Projects.Ratings>("ratings-v1")
+    .WithSidecar(mesh, "ratings", "v1", new MeshPort("http", 9080), new MeshPort("grpc", 9090));
+
+foreach (var version in new[] { "v1", "v2", "v3" })
+{
+    builder.AddProject<Projects.Reviews>($"reviews-{version}")
+        .WithEnvironment("SERVICE_VERSION", version)
+        .WithSidecar(mesh, "reviews", version, new MeshPort("http", 9080));
+}
+
+builder.AddProject<Projects.ProductPage>("productpage-v1")
+    .WithSidecar(mesh, "productpage", "v1", new MeshPort("http", 9080));
+
+builder.Build().Run();

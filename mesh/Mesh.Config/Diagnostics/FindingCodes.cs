@@ -1,0 +1,43 @@
+namespace Mesh.Config.Diagnostics;
+
+/// <summary>
+/// Every code the analyzer can report. Codes never change meaning; new checks get new codes.
+/// MESH1xx are syntax and schema, MESH2xx are references between resources, MESH3xx are routing semantics.
+/// </summary>
+public static class FindingCodes
+{
+    public static readonly FindingCode YamlSyntax = new("MESH101", "YamlSyntax", Severity.Error, "The file is not valid YAML.");
+    public static readonly FindingCode UnknownKind = new("MESH102", "UnknownKind", Severity.Error, "The apiVersion/kind pair is not an Istio kind the mesh reads.");
+    public static readonly FindingCode UnknownField = new("MESH103", "UnknownField", Severity.Error, "A field that Istio's schema does not have.");
+    public static readonly FindingCode UnimplementedField = new("MESH104", "UnimplementedField", Severity.Warning, "A field Istio has but this mesh does not implement; it is ignored.");
+    public static readonly FindingCode WrongType = new("MESH105", "WrongType", Severity.Error, "A value of the wrong type (e.g. a list where a map is expected).");
+    public static readonly FindingCode InvalidEnum = new("MESH106", "InvalidEnum", Severity.Error, "A value outside the field's enumeration.");
+    public static readonly FindingCode InvalidRegex = new("MESH107", "InvalidRegex", Severity.Error, "A regular expression that does not compile.");
+    public static readonly FindingCode InvalidDuration = new("MESH108", "InvalidDuration", Severity.Error, "A duration that does not parse or is out of range.");
+    public static readonly FindingCode PercentageOutOfRange = new("MESH109", "PercentageOutOfRange", Severity.Error, "A percentage outside 0-100.");
+    public static readonly FindingCode MissingField = new("MESH110", "MissingField", Severity.Error, "A required field is missing.");
+    public static readonly FindingCode InvalidValue = new("MESH111", "InvalidValue", Severity.Error, "A value that is out of range or malformed.");
+    public static readonly FindingCode DuplicateResource = new("MESH112", "DuplicateResource", Severity.Error, "Two resources with the same kind, namespace and name.");
+    public static readonly FindingCode IgnoredKind = new("MESH113", "IgnoredKind", Severity.Info, "A document of a non-Istio API group; it is skipped.");
+
+    public static readonly FindingCode SubsetNotFound = new("MESH201", "SubsetNotFound", Severity.Error, "A route references a subset no DestinationRule defines for that host.");
+    public static readonly FindingCode DuplicateSubset = new("MESH202", "DuplicateSubset", Severity.Error, "A DestinationRule defines the same subset name twice.");
+    public static readonly FindingCode SubsetSelectsNoWorkload = new("MESH203", "SubsetSelectsNoWorkload", Severity.Warning, "A subset's labels match no registered workload.");
+    public static readonly FindingCode HostNotFound = new("MESH204", "HostNotFound", Severity.Warning, "A host matches no service in the registry or any ServiceEntry.");
+    public static readonly FindingCode GatewayNotFound = new("MESH205", "GatewayNotFound", Severity.Error, "A VirtualService references a Gateway that does not exist.");
+    public static readonly FindingCode ConflictingVirtualServices = new("MESH206", "ConflictingVirtualServices", Severity.Error, "Two VirtualServices define routes for the same host and gateway.");
+    public static readonly FindingCode ConflictingDestinationRules = new("MESH207", "ConflictingDestinationRules", Severity.Warning, "Two DestinationRules for the same host; only the oldest applies.");
+
+    public static readonly FindingCode WeightsNotHundred = new("MESH301", "WeightsNotHundred", Severity.Error, "Route weights do not sum to 100.");
+    public static readonly FindingCode UnreachableRule = new("MESH302", "UnreachableRule", Severity.Warning, "A rule follows a catch-all rule and can never match.");
+    public static readonly FindingCode NoRouteAction = new("MESH303", "NoRouteAction", Severity.Error, "An HTTP rule has none of route, redirect or directResponse.");
+
+    public static IReadOnlyList<FindingCode> All { get; } =
+    [
+        YamlSyntax, UnknownKind, UnknownField, UnimplementedField, WrongType, InvalidEnum, InvalidRegex, InvalidDuration,
+        PercentageOutOfRange, MissingField, InvalidValue, DuplicateResource, IgnoredKind,
+        SubsetNotFound, DuplicateSubset, SubsetSelectsNoWorkload, HostNotFound, GatewayNotFound,
+        ConflictingVirtualServices, ConflictingDestinationRules,
+        WeightsNotHundred, UnreachableRule, NoRouteAction,
+    ];
+}

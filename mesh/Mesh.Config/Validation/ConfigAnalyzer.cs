@@ -1,0 +1,205 @@
+using Mesh.Config.Diagnostics;
+using Mesh.Config.Model;
+using Mesh.Config.Model.Networking;
+using Mesh.Config.Registry;
+
+namespace Mesh.Config.Validation;
+
+/// <summary>
+/// Checks a whole config set, across resources and against the registry, the way <c>istioctl analyze</c> and
+/// Kiali do. Schema problems are found by <see cref="ConfigLoader"/>; this finds what only the whole set shows.
+/// </summary>
+public static class ConfigAnalyzer
+{
+    /// <summary>Analyzes a set. With a registry that has workloads, host and subset-label checks run too.</summary>
+    public static IReadOnlyList<Finding> Analyze(ConfigSet config, ServiceRegistry? registry = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var findings = new List<Finding>();
+        var useRegistry = registry is { Workloads.Count: > 0 };
+        var knownHosts = useRegistry ? registry!.Services.Select(s => s.Host).Concat(config.ServiceEntries.SelectMany(e => e.Hosts)).ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+
+        foreach (var rule in config.DestinationRules)
+        {
+            CheckDestinationRule(rule, registry, knownHosts, findings);
+        }
+
+        foreach (var vs in config.VirtualServices)
+        {
+            CheckVirtualService(vs, config, knownHosts, findings);
+        }
+
+        CheckConflicts(config, findings);
+        return findings;
+    }
+
+    private static void CheckDestinationRule(DestinationRule rule, ServiceRegistry? registry, HashSet<string>? knownHosts, List<Finding> findings)
+    {
+        var host = Hostnames.Qualify(rule.Host, rule.Namespace);
+        foreach (var duplicate in rule.Subsets.GroupBy(s => s.Name).Where(g => g.Count() > 1))
+        {
+            foreach (var subset in duplicate.Skip(1))
+            {
+                findings.Add(FindingCodes.DuplicateSubset.At(subset.Source,
+                    $"subset '{subset.Name}' is defined more than once in DestinationRule {rule.Name}; rename or remove one", rule.Key));
+            }
+        }
+
+        if (knownHosts is not null && !HostKnown(host, knownHosts))
+        {
+            findings.Add(FindingCodes.HostNotFound.At(rule.Source,
+                $"host '{rule.Host}' ({host}) matches no service in the registry or any ServiceEntry", rule.Key));
+            return;
+        }
+
+        if (registry is { Workloads.Count: > 0 } && registry.Service(host) is { } service)
+        {
+            foreach (var subset in rule.Subsets.Where(s => !registry.Endpoints(service, s.Labels).Any()))
+            {
+                findings.Add(FindingCodes.SubsetSelectsNoWorkload.At(subset.Source,
+                    $"subset '{subset.Name}' of {rule.Host} selects {Labels(subset.Labels)}, which matches no registered workload", rule.Key));
+            }
+        }
+    }
+
+    private static void CheckVirtualService(VirtualService vs, ConfigSet config, HashSet<string>? knownHosts, List<Finding> findings)
+    {
+        if (vs.Hosts.Count == 0)
+        {
+            findings.Add(FindingCodes.MissingField.At(vs.Source, "spec.hosts must name at least one host", vs.Key));
+        }
+
+        foreach (var gateway in vs.Gateways.Where(g => g != VirtualService.MeshGateway))
+        {
+            var (ns, name) = GatewayReference.Split(gateway, vs.Namespace);
+            if (!config.Gateways.Any(g => g.Name == name && g.Namespace == ns))
+            {
+                findings.Add(FindingCodes.GatewayNotFound.At(vs.Source,
+                    $"gateway '{gateway}' does not exist; create a Gateway {ns}/{name} or fix the reference", vs.Key));
+            }
+        }
+
+        var catchAll = -1;
+        for (var i = 0; i < vs.Http.Count; i++)
+        {
+            var route = vs.Http[i];
+            if (catchAll >= 0)
+            {
+                findings.Add(FindingCodes.UnreachableRule.At(route.Source,
+                    $"http[{i}]{Named(route)} can never match: http[{catchAll}] before it matches every request; move it earlier or add a match to http[{catchAll}]", vs.Key));
+            }
+            else if (route.IsCatchAll)
+            {
+                catchAll = i;
+            }
+
+            CheckRouteAction(vs, route, i, findings);
+            CheckWeights(vs, route, i, findings);
+            foreach (var destination in Destinations(route))
+            {
+                CheckDestination(vs, destination, config, knownHosts, findings);
+            }
+        }
+    }
+
+    private static void CheckRouteAction(VirtualService vs, HttpRoute route, int index, List<Finding> findings)
+    {
+        var actions = (route.Route.Count > 0 ? 1 : 0) + (route.Redirect is null ? 0 : 1) + (route.DirectResponse is null ? 0 : 1);
+        if (actions == 0)
+        {
+            findings.Add(FindingCodes.NoRouteAction.At(route.Source, $"http[{index}]{Named(route)} needs one of route, redirect or directResponse", vs.Key));
+        }
+        else if (actions > 1)
+        {
+            findings.Add(FindingCodes.InvalidValue.At(route.Source, $"http[{index}]{Named(route)} may set only one of route, redirect or directResponse", vs.Key));
+        }
+    }
+
+    private static void CheckWeights(VirtualService vs, HttpRoute route, int index, List<Finding> findings)
+    {
+        if (route.Route.Count < 2)
+        {
+            return;
+        }
+
+        var total = route.Route.Sum(d => d.Weight ?? 0);
+        if (total != 100)
+        {
+            findings.Add(FindingCodes.WeightsNotHundred.At(route.Source,
+                $"http[{index}]{Named(route)} route weights sum to {total}; they must sum to 100 ({string.Join(" + ", route.Route.Select(d => $"{d.Destination} {d.Weight ?? 0}"))})", vs.Key));
+        }
+    }
+
+    private static void CheckDestination(VirtualService vs, Destination destination, ConfigSet config, HashSet<string>? knownHosts, List<Finding> findings)
+    {
+        var host = Hostnames.Qualify(destination.Host, vs.Namespace);
+        if (knownHosts is not null && !HostKnown(host, knownHosts))
+        {
+            findings.Add(FindingCodes.HostNotFound.At(destination.Source,
+                $"destination host '{destination.Host}' ({host}) matches no service in the registry or any ServiceEntry", vs.Key));
+        }
+
+        if (destination.Subset is not { } subset)
+        {
+            return;
+        }
+
+        var rules = config.DestinationRules.Where(r => Hostnames.Matches(Hostnames.Qualify(r.Host, r.Namespace), host)).ToArray();
+        if (!rules.Any(r => r.Subsets.Any(s => s.Name == subset)))
+        {
+            findings.Add(FindingCodes.SubsetNotFound.At(destination.Source,
+                rules.Length == 0
+                    ? $"subset '{subset}' of host '{destination.Host}' is not defined: no DestinationRule exists for {host}"
+                    : $"subset '{subset}' of host '{destination.Host}' is not defined in DestinationRule {string.Join(", ", rules.Select(r => r.Name))} (it has {string.Join(", ", rules.SelectMany(r => r.Subsets).Select(s => s.Name))})",
+                vs.Key));
+        }
+    }
+
+    private static void CheckConflicts(ConfigSet config, List<Finding> findings)
+    {
+        var owners = new Dictionary<(string Host, string Gateway), VirtualService>();
+        foreach (var vs in config.VirtualServices)
+        {
+            var gateways = vs.Gateways.Count == 0 ? [VirtualService.MeshGateway] : vs.Gateways;
+            foreach (var gateway in gateways.Where(g => g == VirtualService.MeshGateway))
+            {
+                foreach (var host in vs.Hosts.Select(h => Hostnames.Qualify(h, vs.Namespace)))
+                {
+                    if (owners.TryGetValue((host, gateway), out var first))
+                    {
+                        findings.Add(FindingCodes.ConflictingVirtualServices.At(vs.Source,
+                            $"host '{host}' is already routed by VirtualService {first.Namespace}/{first.Name} ({first.Source}); merge the rules into one VirtualService", vs.Key));
+                    }
+                    else
+                    {
+                        owners[(host, gateway)] = vs;
+                    }
+                }
+            }
+        }
+
+        foreach (var group in config.DestinationRules.Where(r => r.WorkloadSelector is null)
+                     .GroupBy(r => (Hostnames.Qualify(r.Host, r.Namespace), r.Namespace)).Where(g => g.Count() > 1))
+        {
+            var first = group.First();
+            foreach (var rule in group.Skip(1))
+            {
+                findings.Add(FindingCodes.ConflictingDestinationRules.At(rule.Source,
+                    $"DestinationRule {rule.Name} is for the same host as {first.Name} ({first.Source}); only {first.Name} applies", rule.Key));
+            }
+        }
+    }
+
+    private static IEnumerable<Destination> Destinations(HttpRoute route) =>
+        route.Route.Select(d => d.Destination)
+            .Concat(route.Mirror is null ? [] : [route.Mirror])
+            .Concat(route.Mirrors.Select(m => m.Destination));
+
+    private static bool HostKnown(string host, HashSet<string> knownHosts) =>
+        host.StartsWith('*') ? knownHosts.Any(k => Hostnames.Matches(host, k)) : knownHosts.Contains(host) || knownHosts.Any(k => k.StartsWith('*') && Hostnames.Matches(k, host));
+
+    private static string Named(HttpRoute route) => route.Name is null ? "" : $" ('{route.Name}')";
+
+    private static string Labels(IReadOnlyDictionary<string, string> labels) =>
+        "{" + string.Join(", ", labels.Select(l => $"{l.Key}={l.Value}")) + "}";
+}

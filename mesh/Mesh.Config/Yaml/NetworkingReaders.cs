@@ -1,0 +1,498 @@
+using Mesh.Config.Diagnostics;
+using Mesh.Config.Model;
+using Mesh.Config.Model.Networking;
+
+namespace Mesh.Config.Yaml;
+
+/// <summary>Reads the <c>networking.istio.io</c> kinds from YAML, field by field, with Istio's rules.</summary>
+internal static class NetworkingReaders
+{
+    public static VirtualService VirtualService(YamlObject spec, ResourceMeta meta) => spec.Finish(new VirtualService
+    {
+        Metadata = meta,
+        Source = spec.Span,
+        Hosts = spec.Strings("hosts"),
+        Gateways = spec.Strings("gateways"),
+        Http = spec.List("http", HttpRoute),
+        ExportTo = spec.Strings("exportTo"),
+    }, "tls", "tcp")!;
+
+    public static DestinationRule DestinationRule(YamlObject spec, ResourceMeta meta) => spec.Finish(new DestinationRule
+    {
+        Metadata = meta,
+        Source = spec.Span,
+        Host = spec.String("host", required: true) ?? "",
+        TrafficPolicy = spec.Object("trafficPolicy", TrafficPolicy),
+        Subsets = spec.List("subsets", Subset),
+        ExportTo = spec.Strings("exportTo"),
+        WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(o.StringMap("matchLabels"))),
+    })!;
+
+    public static Gateway Gateway(YamlObject spec, ResourceMeta meta) => spec.Finish(new Gateway
+    {
+        Metadata = meta,
+        Source = spec.Span,
+        Selector = new WorkloadSelector(spec.StringMap("selector")),
+        Servers = spec.List("servers", GatewayServer),
+    })!;
+
+    public static ServiceEntry ServiceEntry(YamlObject spec, ResourceMeta meta) => spec.Finish(new ServiceEntry
+    {
+        Metadata = meta,
+        Source = spec.Span,
+        Hosts = spec.Strings("hosts"),
+        Addresses = spec.Strings("addresses"),
+        Ports = spec.List("ports", ServicePort),
+        Location = spec.Enum<ServiceEntryLocation>("location") ?? ServiceEntryLocation.MeshExternal,
+        Resolution = spec.Enum<ServiceEntryResolution>("resolution") ?? ServiceEntryResolution.None,
+        Endpoints = spec.List("endpoints", WorkloadEntry),
+        WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(o.StringMap("labels"))),
+        ExportTo = spec.Strings("exportTo"),
+    }, "subjectAltNames")!;
+
+    public static Sidecar Sidecar(YamlObject spec, ResourceMeta meta) => spec.Finish(new Sidecar
+    {
+        Metadata = meta,
+        Source = spec.Span,
+        WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(o.StringMap("labels"))),
+        Egress = spec.List("egress", o => o.Finish(new SidecarEgress
+        {
+            Source = o.Span,
+            Port = o.Object("port", ServicePort),
+            Hosts = o.Strings("hosts"),
+        }, "bind", "captureMode")),
+        OutboundTrafficPolicy = spec.Object("outboundTrafficPolicy") is { } policy
+            ? policy.Finish(policy.Enum<OutboundTrafficPolicyMode>("mode"), "egressProxy")
+            : null,
+    }, "ingress", "inboundConnectionPool")!;
+
+    private static HttpRoute HttpRoute(YamlObject o)
+    {
+        var route = new HttpRoute
+        {
+            Source = o.Span,
+            Name = o.String("name"),
+            Match = o.List("match", HttpMatch),
+            Route = o.List("route", RouteDestination),
+            Redirect = o.Object("redirect", Redirect),
+            DirectResponse = o.Object("directResponse", DirectResponse),
+            Rewrite = o.Object("rewrite", Rewrite),
+            Timeout = o.Duration("timeout", TimeSpan.Zero),
+            Retries = o.Object("retries", Retry),
+            Fault = o.Object("fault", Fault),
+            Mirror = o.Object("mirror", Destination),
+            MirrorPercentage = Percentage(o, "mirrorPercentage"),
+            Mirrors = o.List("mirrors", m => m.Object("destination", Destination) is { } d
+                ? new HttpMirrorPolicy(d, Percentage(m, "percentage"))
+                : Missing<HttpMirrorPolicy>(m, "destination")),
+            CorsPolicy = o.Object("corsPolicy", Cors),
+            Headers = o.Object("headers", Headers),
+        };
+        o.Ignore("mirror_percent", "mirrorPercent");
+        return o.Finish(route, "delegate")!;
+    }
+
+    private static HttpMatchRequest HttpMatch(YamlObject o) => o.Finish(new HttpMatchRequest
+    {
+        Source = o.Span,
+        Name = o.String("name"),
+        Uri = o.Object("uri", StringMatch),
+        Scheme = o.Object("scheme", StringMatch),
+        Method = o.Object("method", StringMatch),
+        Authority = o.Object("authority", StringMatch),
+        Headers = o.Map("headers", PresenceOrMatch),
+        QueryParams = o.Map("queryParams", PresenceOrMatch),
+        WithoutHeaders = o.Map("withoutHeaders", PresenceOrMatch),
+        Port = o.Int("port", 1, 65535),
+        SourceLabels = o.StringMap("sourceLabels"),
+        Gateways = o.Strings("gateways"),
+        SourceNamespace = o.String("sourceNamespace"),
+        IgnoreUriCase = o.Bool("ignoreUriCase") ?? false,
+    }, "statPrefix")!;
+
+    /// <summary>A header or query match; <c>{}</c> means "present with any value", which is a prefix match on "".</summary>
+    private static StringMatch? PresenceOrMatch(YamlObject o) =>
+        o.Has("exact") || o.Has("prefix") || o.Has("regex") ? StringMatch(o) : new StringMatch(StringMatchKind.Prefix, "", o.Span);
+
+    internal static StringMatch? StringMatch(YamlObject o)
+    {
+        var set = new[] { "exact", "prefix", "regex" }.Where(o.Has).ToArray();
+        if (set.Length != 1)
+        {
+            o.Ignore("exact", "prefix", "regex");
+            o.Context.Report(FindingCodes.InvalidValue, o.Span,
+                $"{o.Path} must set exactly one of exact, prefix or regex" + (set.Length > 1 ? $", not {string.Join(" and ", set)}" : ""));
+            return null;
+        }
+
+        return set[0] switch
+        {
+            "exact" => o.String("exact") is { } e ? new StringMatch(StringMatchKind.Exact, e, o.Span) : null,
+            "prefix" => o.String("prefix") is { } p ? new StringMatch(StringMatchKind.Prefix, p, o.Span) : null,
+            _ => o.Regex("regex") is { } r ? new StringMatch(StringMatchKind.Regex, r, o.Span) : null,
+        };
+    }
+
+    private static HttpRouteDestination? RouteDestination(YamlObject o)
+    {
+        var destination = o.Object("destination", Destination);
+        var weight = o.Int("weight", 0, 100);
+        var headers = o.Object("headers", Headers);
+        return destination is null
+            ? Missing<HttpRouteDestination>(o, "destination")
+            : new HttpRouteDestination { Source = o.Span, Destination = destination, Weight = weight, Headers = headers };
+    }
+
+    internal static Destination Destination(YamlObject o) => o.Finish(new Destination
+    {
+        Source = o.Span,
+        Host = o.String("host", required: true) ?? "",
+        Subset = o.String("subset"),
+        Port = o.PortNumber("port"),
+    })!;
+
+    private static HttpRedirect Redirect(YamlObject o)
+    {
+        var code = o.Int("redirectCode", 300, 399) ?? 301;
+        return o.Finish(new HttpRedirect
+        {
+            Source = o.Span,
+            Uri = o.String("uri"),
+            Authority = o.String("authority"),
+            Port = o.Int("port", 1, 65535),
+            Scheme = o.String("scheme"),
+            RedirectCode = code,
+        }, "derivePort")!;
+    }
+
+    private static HttpDirectResponse DirectResponse(YamlObject o)
+    {
+        var status = o.Int("status", 200, 599);
+        if (status is null && !o.Has("status"))
+        {
+            o.Report(FindingCodes.MissingField, "status", $"{o.Path}.status is required");
+        }
+
+        var body = o.Object("body", b => b.Finish(b.String("string") ?? (b.String("bytes") is { } bytes ? DecodeBase64(bytes) : null)));
+        return new HttpDirectResponse { Source = o.Span, Status = status ?? 503, Body = body };
+    }
+
+    private static string? DecodeBase64(string text)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(text));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static HttpRewrite Rewrite(YamlObject o) => o.Finish(new HttpRewrite
+    {
+        Source = o.Span,
+        Uri = o.String("uri"),
+        Authority = o.String("authority"),
+        UriRegexRewrite = o.Object("uriRegexRewrite", r =>
+            r.Regex("match") is { } match ? new RegexRewrite(match, r.String("rewrite") ?? "") : null),
+    })!;
+
+    private static HttpRetry Retry(YamlObject o)
+    {
+        var retry = new HttpRetry
+        {
+            Source = o.Span,
+            Attempts = o.Int("attempts", 0, 1000) ?? 0,
+            PerTryTimeout = o.Duration("perTryTimeout"),
+            RetryOn = o.String("retryOn"),
+            RetryRemoteLocalities = o.Bool("retryRemoteLocalities"),
+            RetryIgnorePreviousHosts = o.Bool("retryIgnorePreviousHosts"),
+            Backoff = o.Duration("backoff"),
+        };
+
+        if (retry.RetryOn is { } on)
+        {
+            foreach (var condition in on.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!RetryConditions.IsKnown(condition))
+                {
+                    o.Report(FindingCodes.InvalidEnum, "retryOn",
+                        $"{o.Path}.retryOn '{condition}' is not a retry condition; use {string.Join(", ", RetryConditions.Known)} or an HTTP status code");
+                }
+            }
+        }
+
+        return o.Finish(retry)!;
+    }
+
+    private static HttpFaultInjection Fault(YamlObject o) => o.Finish(new HttpFaultInjection
+    {
+        Source = o.Span,
+        Delay = o.Object("delay", d =>
+        {
+            var fixedDelay = d.Duration("fixedDelay");
+            if (fixedDelay is null && !d.Has("fixedDelay") && !d.Has("exponentialDelay"))
+            {
+                d.Report(FindingCodes.MissingField, "fixedDelay", $"{d.Path}.fixedDelay is required");
+            }
+
+            var percentage = FaultPercentage(d);
+            return d.Finish(fixedDelay is null ? null : new FaultDelay(fixedDelay.Value, percentage, d.Span), "exponentialDelay");
+        }),
+        Abort = o.Object("abort", a =>
+        {
+            var http = a.Int("httpStatus", 200, 599);
+            var grpc = a.String("grpcStatus");
+            if (grpc is not null && !GrpcStatusNames.IsKnown(grpc))
+            {
+                a.Report(FindingCodes.InvalidEnum, "grpcStatus", $"{a.Path}.grpcStatus '{grpc}' is not a gRPC status name such as UNAVAILABLE");
+                grpc = null;
+            }
+
+            if (http is null && grpc is null && !a.Has("httpStatus") && !a.Has("grpcStatus") && !a.Has("http2Error"))
+            {
+                a.Report(FindingCodes.MissingField, "httpStatus", $"{a.Path} needs httpStatus or grpcStatus");
+            }
+
+            var percentage = FaultPercentage(a);
+            return a.Finish(http is null && grpc is null ? null : new FaultAbort(http, grpc, percentage, a.Span), "http2Error");
+        }),
+    })!;
+
+    private static Percent FaultPercentage(YamlObject o)
+    {
+        // 'percent' is the deprecated integer form of 'percentage'.
+        if (o.Int("percent", 0, 100) is { } legacy)
+        {
+            return new Percent(legacy);
+        }
+
+        return Percentage(o, "percentage") ?? Percent.Hundred;
+    }
+
+    internal static Percent? Percentage(YamlObject o, string key)
+    {
+        if (o.Object(key) is not { } p)
+        {
+            return null;
+        }
+
+        var value = p.Double("value") ?? 0;
+        p.Finish<object>(null);
+        if (value is < 0 or > 100)
+        {
+            p.Report(FindingCodes.PercentageOutOfRange, "value", $"{p.Path}.value is {value}; a percentage must be between 0 and 100");
+            return null;
+        }
+
+        return new Percent(value);
+    }
+
+    private static CorsPolicy Cors(YamlObject o)
+    {
+        var origins = o.List("allowOrigins", StringMatch);
+        o.Ignore("allowOrigin");
+        return o.Finish(new CorsPolicy
+        {
+            Source = o.Span,
+            AllowOrigins = origins,
+            AllowMethods = o.Strings("allowMethods"),
+            AllowHeaders = o.Strings("allowHeaders"),
+            ExposeHeaders = o.Strings("exposeHeaders"),
+            MaxAge = o.Duration("maxAge"),
+            AllowCredentials = o.Bool("allowCredentials"),
+        }, "unmatchedPreflights")!;
+    }
+
+    private static Headers Headers(YamlObject o) =>
+        o.Finish(new Headers(o.Object("request", HeaderOperations), o.Object("response", HeaderOperations)))!;
+
+    private static HeaderOperations HeaderOperations(YamlObject o) => o.Finish(new HeaderOperations
+    {
+        Set = o.StringMap("set"),
+        Add = o.StringMap("add"),
+        Remove = o.Strings("remove"),
+    })!;
+
+    private static Subset Subset(YamlObject o) => o.Finish(new Subset
+    {
+        Source = o.Span,
+        Name = o.String("name", required: true) ?? "",
+        Labels = o.StringMap("labels"),
+        TrafficPolicy = o.Object("trafficPolicy", TrafficPolicy),
+    })!;
+
+    private static TrafficPolicy TrafficPolicy(YamlObject o) => o.Finish(new TrafficPolicy
+    {
+        Source = o.Span,
+        LoadBalancer = o.Object("loadBalancer", LoadBalancer),
+        ConnectionPool = o.Object("connectionPool", ConnectionPool),
+        OutlierDetection = o.Object("outlierDetection", Outlier),
+        Tls = o.Object("tls", ClientTls),
+        PortLevelSettings = o.List("portLevelSettings", p => p.Finish(new PortTrafficPolicy
+        {
+            Source = p.Span,
+            Port = p.PortNumber("port") ?? MissingPort(p, "port"),
+            LoadBalancer = p.Object("loadBalancer", LoadBalancer),
+            ConnectionPool = p.Object("connectionPool", ConnectionPool),
+            OutlierDetection = p.Object("outlierDetection", Outlier),
+            Tls = p.Object("tls", ClientTls),
+        })),
+        RetryBudget = o.Object("retryBudget", r => r.Finish(new RetryBudget
+        {
+            Source = r.Span,
+            Percent = Percentage(r, "percent"),
+            MinRetryConcurrency = r.Int("minRetryConcurrency", 0),
+        })),
+    }, "tunnel", "proxyProtocol")!;
+
+    private static LoadBalancerSettings LoadBalancer(YamlObject o)
+    {
+        var settings = new LoadBalancerSettings
+        {
+            Source = o.Span,
+            Simple = o.Enum<SimpleLoadBalancer>("simple"),
+            ConsistentHash = o.Object("consistentHash", h => h.Finish(new ConsistentHash
+            {
+                Source = h.Span,
+                HttpHeaderName = h.String("httpHeaderName"),
+                HttpCookie = h.Object("httpCookie", c => c.Finish(new HttpCookie(c.String("name", required: true) ?? "", c.String("path"), c.Duration("ttl", TimeSpan.Zero)))),
+                HttpQueryParameterName = h.String("httpQueryParameterName"),
+                UseSourceIp = h.Bool("useSourceIp") ?? false,
+            }, "ringHash", "maglev", "minimumRingSize")),
+        };
+
+        if (settings.Simple is not null && settings.ConsistentHash is not null)
+        {
+            o.Report(FindingCodes.InvalidValue, "consistentHash", $"{o.Path} sets both simple and consistentHash; choose one");
+        }
+
+        return o.Finish(settings, "localityLbSetting", "warmupDurationSecs", "warmup")!;
+    }
+
+    private static ConnectionPoolSettings ConnectionPool(YamlObject o) => o.Finish(new ConnectionPoolSettings
+    {
+        Source = o.Span,
+        Tcp = o.Object("tcp", t => t.Finish(new TcpSettings
+        {
+            MaxConnections = t.Int("maxConnections", 1),
+            ConnectTimeout = t.Duration("connectTimeout"),
+            MaxConnectionDuration = t.Duration("maxConnectionDuration"),
+            IdleTimeout = t.Duration("idleTimeout"),
+        }, "tcpKeepalive")),
+        Http = o.Object("http", h => h.Finish(new HttpSettings
+        {
+            Http1MaxPendingRequests = h.Int("http1MaxPendingRequests", 0),
+            Http2MaxRequests = h.Int("http2MaxRequests", 1),
+            MaxRequestsPerConnection = h.Int("maxRequestsPerConnection", 0),
+            MaxRetries = h.Int("maxRetries", 0),
+            IdleTimeout = h.Duration("idleTimeout"),
+            H2UpgradePolicy = h.Enum<H2UpgradePolicy>("h2UpgradePolicy"),
+            MaxConcurrentStreams = h.Int("maxConcurrentStreams", 1),
+        }, "useClientProtocol")),
+    })!;
+
+    private static OutlierDetection Outlier(YamlObject o)
+    {
+        // 'consecutiveErrors' is deprecated; Istio maps it to consecutive gateway errors (502, 503, 504).
+        var legacy = o.Int("consecutiveErrors", 0);
+        return o.Finish(new OutlierDetection
+        {
+            Source = o.Span,
+            Consecutive5xxErrors = o.Int("consecutive5xxErrors", 0),
+            ConsecutiveGatewayErrors = o.Int("consecutiveGatewayErrors", 0) ?? legacy,
+            Interval = o.Duration("interval"),
+            BaseEjectionTime = o.Duration("baseEjectionTime"),
+            MaxEjectionPercent = o.Int("maxEjectionPercent", 0, 100),
+            MinHealthPercent = o.Int("minHealthPercent", 0, 100),
+        }, "consecutiveLocalOriginFailures", "splitExternalLocalOriginErrors")!;
+    }
+
+    private static ClientTlsSettings ClientTls(YamlObject o) => o.Finish(new ClientTlsSettings
+    {
+        Source = o.Span,
+        Mode = o.Enum<ClientTlsMode>("mode") ?? ClientTlsMode.Disable,
+        ClientCertificate = o.String("clientCertificate"),
+        PrivateKey = o.String("privateKey"),
+        CaCertificates = o.String("caCertificates"),
+        CredentialName = o.String("credentialName"),
+        SubjectAltNames = o.Strings("subjectAltNames"),
+        Sni = o.String("sni"),
+        InsecureSkipVerify = o.Bool("insecureSkipVerify"),
+    }, "caCrl")!;
+
+    private static GatewayServer? GatewayServer(YamlObject o) => o.Object("port", ServicePort) is not { } port
+        ? Missing<GatewayServer>(o, "port")
+        : o.Finish(new GatewayServer
+    {
+        Source = o.Span,
+        Port = port,
+        Hosts = o.Strings("hosts"),
+        Tls = o.Object("tls", t => t.Finish(new ServerTlsSettings
+        {
+            Source = t.Span,
+            HttpsRedirect = t.Bool("httpsRedirect") ?? false,
+            Mode = t.Enum<ServerTlsMode>("mode"),
+            ServerCertificate = t.String("serverCertificate"),
+            PrivateKey = t.String("privateKey"),
+            CaCertificates = t.String("caCertificates"),
+            CredentialName = t.String("credentialName"),
+            SubjectAltNames = t.Strings("subjectAltNames"),
+            MinProtocolVersion = t.String("minProtocolVersion"),
+            MaxProtocolVersion = t.String("maxProtocolVersion"),
+        }, "cipherSuites", "verifyCertificateSpki", "verifyCertificateHash", "credentialNames", "tlsCertificates", "caCrl")),
+        Name = o.String("name"),
+    }, "bind", "defaultEndpoint")!;
+
+    internal static ServicePort ServicePort(YamlObject o) => o.Finish(new ServicePort
+    {
+        Source = o.Span,
+        Number = o.Int("number", 1, 65535) ?? (o.Has("number") ? 0 : MissingPort(o, "number")),
+        Name = o.String("name"),
+        Protocol = o.String("protocol"),
+        TargetPort = o.Int("targetPort", 1, 65535),
+    })!;
+
+    private static WorkloadEntrySpec WorkloadEntry(YamlObject o)
+    {
+        var ports = new Dictionary<string, int>();
+        if (o.Object("ports") is { } portsObject)
+        {
+            // Ports map a port name to a number; read them through the generic reader for types and ranges.
+            foreach (var name in PortNames(portsObject))
+            {
+                if (portsObject.Int(name, 1, 65535) is { } number)
+                {
+                    ports[name] = number;
+                }
+            }
+
+            portsObject.Finish<object>(null);
+        }
+
+        return o.Finish(new WorkloadEntrySpec
+        {
+            Source = o.Span,
+            Address = o.String("address") ?? "",
+            Ports = ports,
+            Labels = o.StringMap("labels"),
+            ServiceAccount = o.String("serviceAccount"),
+            Weight = o.Int("weight", 0),
+        }, "network", "locality")!;
+    }
+
+    private static IEnumerable<string> PortNames(YamlObject o) => o.Keys;
+
+    private static T? Missing<T>(YamlObject o, string key) where T : class
+    {
+        o.Report(FindingCodes.MissingField, key, $"{o.Path}.{key} is required");
+        return null;
+    }
+
+    private static int MissingPort(YamlObject o, string key)
+    {
+        o.Report(FindingCodes.MissingField, key, $"{o.Path}.{key} is required");
+        return 0;
+    }
+}

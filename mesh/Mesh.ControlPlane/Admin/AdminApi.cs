@@ -1,0 +1,116 @@
+using Mesh.Config.Diagnostics;
+using Mesh.Config.Validation;
+using Mesh.ControlPlane.Configuration;
+using Mesh.ControlPlane.Discovery;
+using Mesh.ControlPlane.Registry;
+
+namespace Mesh.ControlPlane.Admin;
+
+/// <summary>
+/// The HTTP API <c>meshctl</c> talks to: apply, get and delete config; the config status and live analysis;
+/// the registry; proxy status and each proxy's config dump.
+/// </summary>
+public static class AdminApi
+{
+    public const string SourceHeader = "X-Mesh-Source";
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints, string host)
+    {
+        var api = endpoints.MapGroup("/api").RequireHost(host);
+
+        api.MapGet("/config", (ConfigStore store, string? kind) => store.Current.Resources
+            .Where(r => kind is null || string.Equals(r.Kind, kind, StringComparison.OrdinalIgnoreCase))
+            .Select(r => new { kind = r.Kind, @namespace = r.Namespace, name = r.Name, source = r.Source.ToString() }));
+
+        api.MapGet("/config/{kind}/{ns}/{name}", (ConfigStore store, string kind, string ns, string name) =>
+            store.Current.Resources.FirstOrDefault(r => string.Equals(r.Kind, kind, StringComparison.OrdinalIgnoreCase) && r.Namespace == ns && r.Name == name) is { } resource
+                ? Results.Text(resource.Document?.Text ?? "", "application/yaml")
+                : Results.NotFound(new { error = $"{kind}/{ns}/{name} not found" }));
+
+        api.MapPost("/config", async (HttpRequest request, ConfigStore store) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var yaml = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+            var source = request.Headers[SourceHeader].FirstOrDefault() ?? "api";
+            var findings = store.Apply(yaml, source);
+            var accepted = !findings.Any(f => f.Severity == Severity.Error);
+            return Results.Json(new { accepted, revision = store.Status.Revision, findings = findings.Select(Describe) },
+                statusCode: accepted ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        });
+
+        api.MapDelete("/config/{kind}/{ns}/{name}", (ConfigStore store, string kind, string ns, string name) =>
+        {
+            var key = store.Current.Resources.FirstOrDefault(r => string.Equals(r.Kind, kind, StringComparison.OrdinalIgnoreCase) && r.Namespace == ns && r.Name == name)?.Key;
+            if (key is null)
+            {
+                return Results.NotFound(new { error = $"{kind}/{ns}/{name} not found" });
+            }
+
+            var deleted = store.Delete(key, out var findings);
+            return Results.Json(new { deleted, findings = findings.Select(Describe) },
+                statusCode: deleted ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        });
+
+        api.MapGet("/config/status", (ConfigStore store) =>
+        {
+            var status = store.Status;
+            return new
+            {
+                revision = status.Revision,
+                acceptedAt = status.AcceptedAt,
+                lastChangeRejected = status.LastChangeRejected,
+                rejectedAt = status.RejectedAt,
+                rejectedSource = status.RejectedSource,
+                rejectedFindings = status.RejectedFindings.Select(Describe),
+                findings = status.Findings.Select(Describe),
+            };
+        });
+
+        api.MapGet("/analyze", (ConfigStore store, WorkloadRegistry registry) =>
+            ConfigAnalyzer.Analyze(store.Current, registry.Snapshot()).Select(Describe));
+
+        api.MapGet("/registry", (WorkloadRegistry registry) =>
+        {
+            var snapshot = registry.Snapshot();
+            return new
+            {
+                workloads = snapshot.Workloads.Select(w => new
+                {
+                    name = w.Name, @namespace = w.Namespace, labels = w.Labels, serviceAccount = w.ServiceAccount,
+                    address = w.Address, healthy = w.Healthy, gateway = w.IsGateway,
+                    ports = w.Ports.Select(p => new { name = p.Name, servicePort = p.ServicePort, port = p.Port }),
+                }),
+                services = snapshot.Services.Select(s => new { host = s.Host, ports = s.Ports.Select(p => new { name = p.Name, number = p.Number, protocol = p.Protocol.ToString().ToLowerInvariant() }) }),
+            };
+        });
+
+        api.MapGet("/proxies", (ProxyConnections connections) =>
+            connections.All.OrderBy(c => c.ProxyId, StringComparer.Ordinal).Select(c => ProxyStatus.From(c, connections.Current?.Version)));
+
+        api.MapGet("/proxies/{proxyId}/config_dump", async (ProxyConnections connections, IHttpClientFactory clients, string proxyId, CancellationToken cancellationToken) =>
+        {
+            var connection = connections.All.FirstOrDefault(c => c.ProxyId == proxyId || c.Workload.Name == proxyId);
+            if (connection is null)
+            {
+                return Results.NotFound(new { error = $"no connected proxy '{proxyId}'" });
+            }
+
+            var dump = await clients.CreateClient("proxy-admin").GetStringAsync($"http://{connection.AdminAddress}/config_dump", cancellationToken);
+            return Results.Text(dump, "application/json");
+        });
+
+        return endpoints;
+    }
+
+    private static object Describe(Finding finding) => new
+    {
+        code = finding.Code,
+        severity = finding.Severity.ToString().ToLowerInvariant(),
+        file = finding.Source.File,
+        line = finding.Source.Line,
+        column = finding.Source.Column,
+        message = finding.Message,
+        resource = finding.Resource,
+        text = finding.ToString(),
+    };
+}

@@ -1,0 +1,60 @@
+using System.Threading.Channels;
+using Mesh.Contracts.Discovery;
+
+namespace Mesh.ControlPlane.Discovery;
+
+/// <summary>
+/// One connected proxy: who it is, what was last sent to it, and what it last ACKed or NACKed. Pushes go through
+/// a one-slot queue where a newer snapshot replaces an unsent older one, so a slow proxy never makes the control
+/// plane buffer a backlog (backpressure by latest-wins).
+/// </summary>
+public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Registry.Workload workload, string adminAddress, DateTimeOffset connectedAt)
+{
+    public string AdminAddress { get; } = adminAddress;
+
+    private readonly Channel<MeshSnapshot> _pending = Channel.CreateBounded<MeshSnapshot>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    public Guid Id { get; } = Guid.NewGuid();
+
+    public string ProxyId { get; } = proxyId;
+
+    public ProxyKind Kind { get; } = kind;
+
+    public Config.Registry.Workload Workload { get; } = workload;
+
+    public DateTimeOffset ConnectedAt { get; } = connectedAt;
+
+    public MeshSnapshot? Sent { get; set; }
+
+    public string? SentNonce { get; set; }
+
+    public string? AckedVersion { get; set; }
+
+    public DateTimeOffset? AckedAt { get; set; }
+
+    public string? NackedVersion { get; set; }
+
+    public string? NackError { get; set; }
+
+    public ChannelReader<MeshSnapshot> Pending => _pending.Reader;
+
+    private long _enqueued = -1;
+
+    /// <summary>Queues a snapshot unless a newer one was already queued (publishers may race with a new connection).</summary>
+    public void Enqueue(MeshSnapshot snapshot)
+    {
+        lock (_pending)
+        {
+            if (snapshot.Sequence <= _enqueued)
+            {
+                return;
+            }
+
+            _enqueued = snapshot.Sequence;
+            _pending.Writer.TryWrite(snapshot);
+        }
+    }
+
+    public void Close() => _pending.Writer.TryComplete();
+}

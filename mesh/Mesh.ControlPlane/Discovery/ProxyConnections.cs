@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+
+namespace Mesh.ControlPlane.Discovery;
+
+/// <summary>The proxies connected now, and the current snapshot every new connection starts from.</summary>
+public sealed class ProxyConnections
+{
+    private readonly ConcurrentDictionary<Guid, ProxyConnection> _connections = new();
+    private MeshSnapshot? _current;
+
+    public MeshSnapshot? Current => Volatile.Read(ref _current);
+
+    public IReadOnlyCollection<ProxyConnection> All => [.. _connections.Values];
+
+    public int Count => _connections.Count;
+
+    public void Add(ProxyConnection connection)
+    {
+        _connections[connection.Id] = connection;
+        if (Current is { } snapshot)
+        {
+            connection.Enqueue(snapshot);
+        }
+    }
+
+    public void Remove(ProxyConnection connection)
+    {
+        _connections.TryRemove(connection.Id, out _);
+        connection.Close();
+    }
+
+    /// <summary>Makes a snapshot current and queues it for every connected proxy.</summary>
+    public void Publish(MeshSnapshot snapshot)
+    {
+        Volatile.Write(ref _current, snapshot);
+        foreach (var connection in _connections.Values)
+        {
+            connection.Enqueue(snapshot);
+        }
+    }
+}

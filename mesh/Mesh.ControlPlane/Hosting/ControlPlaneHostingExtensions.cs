@@ -1,0 +1,59 @@
+using Mesh.ControlPlane.Admin;
+using Mesh.ControlPlane.Configuration;
+using Mesh.ControlPlane.Discovery;
+using Mesh.ControlPlane.Registry;
+using Mesh.ControlPlane.Telemetry;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace Mesh.ControlPlane.Hosting;
+
+/// <summary>Wires the control plane: config store, registry, push, the discovery gRPC service and the admin API.</summary>
+public static class ControlPlaneHostingExtensions
+{
+    public static WebApplicationBuilder AddControlPlane(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ControlPlaneOptions.Section).Get<ControlPlaneOptions>() ?? new ControlPlaneOptions();
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ChangeNotifier>();
+        builder.Services.AddSingleton<ControlPlaneMetrics>();
+        builder.Services.AddSingleton<WorkloadRegistry>();
+        builder.Services.AddSingleton<ProxyConnections>();
+        builder.Services.AddSingleton(sp => new ConfigStore(
+            Path.GetFullPath(options.ConfigDirectory),
+            string.IsNullOrEmpty(options.StateDirectory) ? null : new AppliedConfigFile(options.StateDirectory),
+            sp.GetRequiredService<WorkloadRegistry>(), sp.GetRequiredService<ChangeNotifier>(), sp.GetRequiredService<ControlPlaneMetrics>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigStore>>()));
+        builder.Services.AddHostedService<ConfigFolderWatcher>();
+        builder.Services.AddHostedService<PushCoordinator>();
+        builder.Services.AddGrpc();
+        builder.Services.AddHttpClient("proxy-admin");
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ControlPlaneMetrics.MeterName).AddPrometheusExporter());
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(Parse(options.GrpcListen), l => l.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(Parse(options.HttpListen), l => l.Protocols = HttpProtocols.Http1);
+        });
+        return builder;
+    }
+
+    public static WebApplication MapControlPlane(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
+        var grpcHost = $"*:{Parse(options.GrpcListen).Port}";
+        var httpHost = $"*:{Parse(options.HttpListen).Port}";
+        app.MapGrpcService<MeshDiscoveryService>().RequireHost(grpcHost);
+        app.MapAdminApi(httpHost);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);
+        app.MapGet("/", () => Results.Text("mesh control plane: admin API under /api, metrics at /metrics")).RequireHost(httpHost);
+        return app;
+    }
+
+    private static System.Net.IPEndPoint Parse(string address) =>
+        System.Net.IPEndPoint.TryParse(address, out var endpoint) && endpoint.Port != 0
+            ? endpoint
+            : throw new InvalidOperationException($"'{address}' is not an address with a port, e.g. 127.0.0.1:15010");
+}

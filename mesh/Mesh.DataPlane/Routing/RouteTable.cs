@@ -1,0 +1,28 @@
+using Mesh.DataPlane.Clusters;
+
+namespace Mesh.DataPlane.Routing;
+
+/// <summary>
+/// Everything one proxy needs to route, precomputed from one config version and registry snapshot. Immutable:
+/// a new version is built beside it and swapped in atomically, so in-flight requests finish on the table they began with.
+/// </summary>
+public sealed class RouteTable(string version, IReadOnlyDictionary<string, ListenerRoutes> listeners, IReadOnlyDictionary<string, ClusterConfig> clusters)
+{
+    public static RouteTable Empty { get; } = new("", new Dictionary<string, ListenerRoutes>(), new Dictionary<string, ClusterConfig>());
+
+    public string Version { get; } = version;
+
+    public IReadOnlyDictionary<string, ListenerRoutes> Listeners { get; } = listeners;
+
+    public IReadOnlyDictionary<string, ClusterConfig> Clusters { get; } = clusters;
+
+    public static string OutboundKey(string host, int port) => $"outbound|{port}|{host}";
+
+    public static string InboundKey(int port) => $"inbound|{port}";
+
+    public static string GatewayKey(int port) => $"gateway|{port}";
+
+    public ListenerRoutes? Listener(string key) => Listeners.GetValueOrDefault(key);
+
+    public ClusterConfig? Cluster(string name) => Clusters.GetValueOrDefault(name);
+}

@@ -1,0 +1,248 @@
+using Mesh.Config;
+using Mesh.Config.Model.Networking;
+using Mesh.Config.Registry;
+using Mesh.DataPlane.Clusters;
+
+namespace Mesh.DataPlane.Routing;
+
+/// <summary>
+/// Translates Istio config and the registry into one proxy's <see cref="RouteTable"/>, as istiod's per-proxy
+/// generators do: outbound listeners for every service port, inbound listeners for the proxy's own app ports,
+/// and gateway listeners for the Gateway servers that select a gateway proxy.
+/// </summary>
+public sealed class RouteTableBuilder
+{
+    private readonly ConfigSet _config;
+    private readonly ServiceRegistry _registry;
+    private readonly ProxyIdentity _proxy;
+    private readonly Dictionary<string, ClusterConfig> _clusters = new(StringComparer.Ordinal);
+    private readonly List<string> _warnings = [];
+
+    private RouteTableBuilder(ConfigSet config, ServiceRegistry registry, ProxyIdentity proxy)
+    {
+        _config = config;
+        _registry = registry;
+        _proxy = proxy;
+    }
+
+    /// <summary>Builds the table; problems that do not stop routing (a missing subset, an unknown host) become warnings.</summary>
+    public static (RouteTable Table, IReadOnlyList<string> Warnings) Build(
+        ConfigSet config, ServiceRegistry registry, ProxyIdentity proxy, IReadOnlyList<InboundPort> inbound, string version)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(proxy);
+        var builder = new RouteTableBuilder(config, registry, proxy);
+        var listeners = new Dictionary<string, ListenerRoutes>(StringComparer.Ordinal);
+        if (proxy.IsGateway)
+        {
+            foreach (var port in builder.GatewayPorts())
+            {
+                listeners[RouteTable.GatewayKey(port)] = builder.GatewayListener(port);
+            }
+        }
+        else
+        {
+            foreach (var service in registry.Services)
+            {
+                foreach (var port in service.Ports)
+                {
+                    listeners[RouteTable.OutboundKey(service.Host, port.Number)] = builder.OutboundListener(service, port);
+                }
+            }
+
+            foreach (var port in inbound)
+            {
+                listeners[RouteTable.InboundKey(port.ServicePort)] = builder.InboundListener(port);
+            }
+        }
+
+        return (new RouteTable(version, listeners, builder._clusters), builder._warnings);
+    }
+
+    /// <summary>Builds the outbound routing for one service port: its VirtualService's rules, or the default route.</summary>
+    private ListenerRoutes OutboundListener(MeshService service, MeshServicePort port)
+    {
+        var vs = MeshVirtualService(service.Host);
+        var routes = vs is null
+            ? [DefaultRoute(service.Host, port.Number)]
+            : CompileRules(vs, port.Number, VirtualService.MeshGateway);
+        var name = RouteTable.OutboundKey(service.Host, port.Number);
+        var vh = new VirtualHost(vs is null ? $"{service.Host}:{port.Number}" : $"{vs.Namespace}/{vs.Name}", [service.Host], routes);
+        return new ListenerRoutes(name, ListenerKind.Outbound, port.Number, port.Protocol, [vh]) { ServiceHost = service.Host };
+    }
+
+    private ListenerRoutes InboundListener(InboundPort port)
+    {
+        var clusterName = ClusterConfig.InboundName(port.ServicePort);
+        var protocol = MeshProtocols.FromPortName(port.Name);
+        _clusters[clusterName] = new ClusterConfig
+        {
+            Name = clusterName,
+            Host = _proxy.Name,
+            Port = port.ServicePort,
+            Protocol = protocol,
+            IsInbound = true,
+            Endpoints = [new ClusterEndpoint(port.AppAddress, port.AppPort, _proxy.Workload)],
+        };
+        var route = new CompiledRoute("inbound", 0, null, [], [new WeightedCluster(clusterName, 100, null)], []);
+        return new ListenerRoutes(RouteTable.InboundKey(port.ServicePort), ListenerKind.Inbound, port.ServicePort, protocol,
+            [new VirtualHost("inbound", ["*"], [route])]);
+    }
+
+    private IEnumerable<int> GatewayPorts() => SelectedGateways().SelectMany(g => g.Servers).Select(s => s.Port.Number).Distinct().Order();
+
+    private IEnumerable<Gateway> SelectedGateways() => _config.Gateways.Where(g => g.Selector.Matches(_proxy.Labels));
+
+    private ListenerRoutes GatewayListener(int port)
+    {
+        var virtualHosts = new List<VirtualHost>();
+        foreach (var gateway in SelectedGateways())
+        {
+            var reference = $"{gateway.Namespace}/{gateway.Name}";
+            var serverHosts = gateway.Servers.Where(s => s.Port.Number == port).SelectMany(s => s.Hosts)
+                .Select(h => h.Contains('/') ? h[(h.IndexOf('/') + 1)..] : h).ToArray();
+            foreach (var vs in _config.VirtualServices.Where(v => v.Gateways.Any(g => GatewayReference(g, v.Namespace) == reference)))
+            {
+                var domains = vs.Hosts.Where(h => serverHosts.Any(s => Hostnames.Matches(s, h) || Hostnames.Matches(h, s))).ToArray();
+                if (domains.Length == 0)
+                {
+                    _warnings.Add($"VirtualService {vs.Namespace}/{vs.Name} is bound to gateway {reference} but none of its hosts is served on port {port}");
+                    continue;
+                }
+
+                virtualHosts.Add(new VirtualHost($"{vs.Namespace}/{vs.Name}", domains, CompileRules(vs, port, reference)));
+            }
+        }
+
+        return new ListenerRoutes(RouteTable.GatewayKey(port), ListenerKind.Gateway, port, MeshProtocol.Http, virtualHosts);
+    }
+
+    /// <summary>The VirtualService that routes a host for sidecars: an exact host beats a wildcard; the first written wins a tie.</summary>
+    private VirtualService? MeshVirtualService(string host)
+    {
+        VirtualService? best = null;
+        var bestLength = -1;
+        foreach (var vs in _config.VirtualServices.Where(v => v.Gateways.Count == 0 || v.Gateways.Contains(VirtualService.MeshGateway)))
+        {
+            foreach (var pattern in vs.Hosts.Select(h => Hostnames.Qualify(h, vs.Namespace)))
+            {
+                var length = pattern == host ? int.MaxValue : pattern.Length;
+                if (Hostnames.Matches(pattern, host) && length > bestLength)
+                {
+                    (best, bestLength) = (vs, length);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private List<CompiledRoute> CompileRules(VirtualService vs, int listenerPort, string gateway)
+    {
+        var routes = new List<CompiledRoute>();
+        for (var i = 0; i < vs.Http.Count; i++)
+        {
+            var rule = vs.Http[i];
+            var blocks = rule.Match.Where(m => AppliesHere(m, listenerPort, gateway)).ToArray();
+            if (rule.Match.Count > 0 && blocks.Length == 0)
+            {
+                continue;
+            }
+
+            var clusters = rule.Route.Select(d => new WeightedCluster(
+                OutboundCluster(d.Destination, vs.Namespace, listenerPort),
+                d.Weight ?? (rule.Route.Count == 1 ? 100 : 0), d.Headers)).ToArray();
+            var mirrors = new List<MirrorTarget>();
+            if (rule.Mirror is { } mirror)
+            {
+                mirrors.Add(new MirrorTarget(OutboundCluster(mirror, vs.Namespace, listenerPort), rule.MirrorPercentage?.Value ?? 100));
+            }
+
+            mirrors.AddRange(rule.Mirrors.Select(m => new MirrorTarget(OutboundCluster(m.Destination, vs.Namespace, listenerPort), m.Percentage?.Value ?? 100)));
+            var origin = $"{vs.Namespace}/{vs.Name}";
+            routes.Add(new CompiledRoute(origin, i, rule, blocks.Select(b => new RequestMatch(b)).ToArray(), clusters, mirrors));
+        }
+
+        return routes;
+    }
+
+    /// <summary>Settles the conditions that depend only on this proxy and listener.</summary>
+    private bool AppliesHere(HttpMatchRequest match, int listenerPort, string gateway) =>
+        (match.Port is null || match.Port == listenerPort) &&
+        (match.Gateways.Count == 0 || match.Gateways.Any(g => g == gateway || GatewayReference(g, _proxy.Namespace) == gateway)) &&
+        ServiceRegistry.Selects(match.SourceLabels, _proxy.Labels) &&
+        (match.SourceNamespace is null || match.SourceNamespace == _proxy.Namespace);
+
+    private CompiledRoute DefaultRoute(string host, int port)
+    {
+        var cluster = EnsureCluster(host, port, null);
+        return new CompiledRoute("default", 0, null, [], [new WeightedCluster(cluster, 100, null)], []);
+    }
+
+    private string OutboundCluster(Destination destination, string ns, int listenerPort)
+    {
+        var host = Hostnames.Qualify(destination.Host, ns);
+        var service = _registry.Service(host);
+        var port = destination.Port
+            ?? (service?.Ports.Any(p => p.Number == listenerPort) == true ? listenerPort : service?.Port(null)?.Number)
+            ?? listenerPort;
+        return EnsureCluster(host, port, destination.Subset);
+    }
+
+    private string EnsureCluster(string host, int port, string? subset)
+    {
+        var name = ClusterConfig.OutboundName(port, subset, host);
+        if (_clusters.ContainsKey(name))
+        {
+            return name;
+        }
+
+        var service = _registry.Service(host);
+        var rule = DestinationRuleFor(host);
+        var subsetSpec = subset is null ? null : rule?.Subsets.FirstOrDefault(s => s.Name == subset);
+        if (service is null)
+        {
+            _warnings.Add($"cluster {name}: host {host} is not in the registry; requests to it get 503 (UH)");
+        }
+        else if (subset is not null && subsetSpec is null)
+        {
+            _warnings.Add($"cluster {name}: no DestinationRule defines subset '{subset}' for {host}; requests to it get 503 (UH)");
+        }
+
+        var endpoints = service is null || (subset is not null && subsetSpec is null)
+            ? []
+            : _registry.Endpoints(service, subsetSpec?.Labels)
+                .Where(w => w.Healthy)
+                .Select(w => (Workload: w, Port: w.Port(port)))
+                .Where(x => x.Port is not null)
+                .Select(x => new ClusterEndpoint(x.Workload.Address, x.Port!.Port, x.Workload))
+                .ToArray();
+
+        _clusters[name] = new ClusterConfig
+        {
+            Name = name,
+            Host = host,
+            Port = port,
+            Subset = subset,
+            Protocol = service?.Port(port)?.Protocol ?? MeshProtocol.Http,
+            Endpoints = endpoints,
+            Policy = TrafficPolicies.Effective(rule?.TrafficPolicy, subsetSpec?.TrafficPolicy, port),
+        };
+        return name;
+    }
+
+    /// <summary>The DestinationRule for a host: an exact host beats a wildcard; the proxy's own namespace is preferred.</summary>
+    private DestinationRule? DestinationRuleFor(string host) =>
+        _config.DestinationRules
+            .Where(r => r.WorkloadSelector is null || r.WorkloadSelector.Matches(_proxy.Labels))
+            .Select(r => (Rule: r, Host: Hostnames.Qualify(r.Host, r.Namespace)))
+            .Where(x => Hostnames.Matches(x.Host, host))
+            .OrderByDescending(x => x.Host == host)
+            .ThenByDescending(x => x.Rule.Namespace == _proxy.Namespace)
+            .ThenByDescending(x => x.Host.Length)
+            .Select(x => x.Rule)
+            .FirstOrDefault();
+
+    private static string GatewayReference(string reference, string ns) => Config.Model.Networking.GatewayReference.Qualify(reference, ns);
+}

@@ -1,0 +1,82 @@
+using Mesh.Config.Registry;
+
+namespace Mesh.Proxy.Configuration;
+
+/// <summary>
+/// The proxy's bootstrap, bound from the <c>Mesh</c> configuration section (environment variables such as
+/// <c>Mesh__Workload__Name</c>). It says who the proxy is and which ports it binds; everything about routing
+/// arrives later from the control plane.
+/// </summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "Mesh";
+
+    public ProxyMode Mode { get; set; } = ProxyMode.Sidecar;
+
+    /// <summary>The control plane's discovery address (gRPC, plaintext HTTP/2).</summary>
+    public Uri ControlPlane { get; set; } = new("http://127.0.0.1:15010");
+
+    public WorkloadOptions Workload { get; set; } = new();
+
+    /// <summary>Admin listener: readiness, config dump, Prometheus stats.</summary>
+    public string Admin { get; set; } = "127.0.0.1:15000";
+
+    /// <summary>Mesh traffic for each app port enters here and goes on to the app.</summary>
+    public List<InboundListenerOptions> Inbound { get; set; } = [];
+
+    /// <summary>The app reaches each mesh service port through one of these (service discovery points the app here).</summary>
+    public List<OutboundListenerOptions> Outbound { get; set; } = [];
+
+    /// <summary>For gateways: the ports Gateway servers may use, as the gateway Service's ports in Kubernetes.</summary>
+    public List<string> GatewayListen { get; set; } = [];
+
+    /// <summary>The app's readiness path, probed to report the workload healthy.</summary>
+    public string AppHealthPath { get; set; } = "/health";
+
+    public TimeSpan AppHealthInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>When true, responses carry <c>x-mesh-response-flags</c> for debugging.</summary>
+    public bool ResponseFlagsHeader { get; set; }
+}
+
+/// <summary>The workload the proxy registers.</summary>
+public sealed class WorkloadOptions
+{
+    public string Name { get; set; } = Environment.MachineName;
+
+    public string Namespace { get; set; } = "default";
+
+    public string ServiceAccount { get; set; } = "default";
+
+    public Dictionary<string, string> Labels { get; set; } = [];
+}
+
+/// <summary>An inbound listener: the port name (protocol), the service port, where to listen, and the app's address.</summary>
+public sealed class InboundListenerOptions
+{
+    public string Name { get; set; } = "http";
+
+    public int ServicePort { get; set; }
+
+    public string Listen { get; set; } = "";
+
+    public string App { get; set; } = "";
+
+    public MeshProtocol Protocol => MeshProtocols.FromPortName(Name);
+}
+
+/// <summary>An outbound listener standing for one mesh service port.</summary>
+public sealed class OutboundListenerOptions
+{
+    /// <summary>The service, short (<c>reviews</c>, in the workload's namespace) or fully qualified.</summary>
+    public string Service { get; set; } = "";
+
+    public int Port { get; set; }
+
+    /// <summary>The port name, which selects the protocol the app speaks to this listener (http, grpc, http2).</summary>
+    public string PortName { get; set; } = "http";
+
+    public string Listen { get; set; } = "";
+
+    public MeshProtocol Protocol => MeshProtocols.FromPortName(PortName);
+}

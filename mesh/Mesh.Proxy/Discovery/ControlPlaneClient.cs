@@ -1,0 +1,134 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Mesh.Contracts.Discovery;
+using Mesh.Proxy.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Proxy.Discovery;
+
+/// <summary>
+/// Keeps the proxy's stream to the control plane open: registers the workload, applies each pushed snapshot and
+/// answers ACK or NACK, and reports the app's health. When the stream breaks it reconnects with exponential
+/// backoff; meanwhile the proxy goes on routing with its last good config.
+/// </summary>
+public sealed partial class ControlPlaneClient(
+    MeshDiscovery.MeshDiscoveryClient client,
+    ProxyConfigState state,
+    WorkloadHealthMonitor health,
+    IOptions<ProxyOptions> options,
+    TimeProvider time,
+    ILogger<ControlPlaneClient> logger) : BackgroundService
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary>True while a stream to the control plane is open.</summary>
+    public bool Connected { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = MinBackoff;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunStreamAsync(stoppingToken);
+                backoff = MinBackoff;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RpcException or IOException or HttpRequestException or InvalidOperationException)
+            {
+                LogDisconnected(logger, options.Value.ControlPlane, e.Message, backoff.TotalMilliseconds);
+            }
+            finally
+            {
+                Connected = false;
+            }
+
+            await Task.Delay(Jitter(backoff), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+        }
+    }
+
+    private async Task RunStreamAsync(CancellationToken cancellationToken)
+    {
+        using var streamCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var call = client.Connect(cancellationToken: streamCancellation.Token);
+        var outgoing = Channel.CreateBounded<ProxyMessage>(new BoundedChannelOptions(64) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+        var writer = WriteAllAsync(call.RequestStream, outgoing.Reader, streamCancellation.Token);
+
+        await outgoing.Writer.WriteAsync(new ProxyMessage { Hello = Hello() }, cancellationToken);
+        using var healthSubscription = health.Subscribe(h => outgoing.Writer.TryWrite(new ProxyMessage { Health = h }));
+        Connected = true;
+        LogConnected(logger, options.Value.ControlPlane);
+
+        try
+        {
+            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                if (message.Snapshot is { } snapshot)
+                {
+                    var error = state.Apply(snapshot);
+                    if (error is null)
+                    {
+                        LogApplied(logger, snapshot.Version, snapshot.Documents.Count, snapshot.Workloads.Count);
+                    }
+                    else
+                    {
+                        LogRejected(logger, snapshot.Version, state.Version, error);
+                    }
+
+                    await outgoing.Writer.WriteAsync(new ProxyMessage
+                    {
+                        Response = new PushResponse { Version = snapshot.Version, Nonce = snapshot.Nonce, Ack = error is null, ErrorDetail = error ?? "" },
+                    }, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            outgoing.Writer.TryComplete();
+            await streamCancellation.CancelAsync();
+            await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private ProxyHello Hello()
+    {
+        var workload = state.Identity.Workload with { Healthy = health.Current.Healthy };
+        return new ProxyHello
+        {
+            ProxyId = $"{workload.Name}.{workload.Namespace}",
+            Kind = options.Value.Mode == ProxyMode.Gateway ? ProxyKind.Gateway : ProxyKind.Sidecar,
+            Workload = workload.ToWire(),
+            BuildVersion = typeof(ControlPlaneClient).Assembly.GetName().Version?.ToString() ?? "",
+            LastAppliedVersion = state.Version,
+            AdminAddress = options.Value.Admin,
+        };
+    }
+
+    private static async Task WriteAllAsync(IClientStreamWriter<ProxyMessage> stream, ChannelReader<ProxyMessage> reader, CancellationToken cancellationToken)
+    {
+        await foreach (var message in reader.ReadAllAsync(cancellationToken))
+        {
+            await stream.WriteAsync(message, cancellationToken);
+        }
+    }
+
+    private static TimeSpan Jitter(TimeSpan backoff) => backoff * (0.5 + (Random.Shared.NextDouble() / 2));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to control plane {Address}")]
+    private static partial void LogConnected(ILogger logger, Uri address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Control plane {Address} unreachable or stream closed ({Reason}); keeping last config, retrying in about {BackoffMs} ms")]
+    private static partial void LogDisconnected(ILogger logger, Uri address, string reason, double backoffMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied config {Version} ({Documents} documents, {Workloads} workloads); ACK")]
+    private static partial void LogApplied(ILogger logger, string version, int documents, int workloads);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rejected config {Version}, keeping {Kept}; NACK: {Error}")]
+    private static partial void LogRejected(ILogger logger, string version, string kept, string error);
+}

@@ -1,0 +1,35 @@
+using Mesh.DataPlane;
+using Mesh.DataPlane.Clusters;
+using Mesh.DataPlane.Routing;
+using Mesh.Proxy.Routing;
+
+namespace Mesh.Proxy.Forwarding;
+
+/// <summary>What the proxy decided and observed about one request; kept as an HttpContext feature for the
+/// transformer, the access log and the metrics.</summary>
+public sealed class MeshRequest(BoundListener listener, long startTimestamp)
+{
+    public BoundListener Listener { get; } = listener;
+
+    public long StartTimestamp { get; } = startTimestamp;
+
+    public CompiledRoute? Route { get; set; }
+
+    public WeightedCluster? Destination { get; set; }
+
+    public ClusterConfig? Cluster { get; set; }
+
+    public ClusterEndpoint? Endpoint { get; set; }
+
+    public ResponseFlags Flags { get; set; }
+
+    public PeerMetadata Source { get; set; } = PeerMetadata.Unknown;
+
+    /// <summary>The authority sent upstream (the logical service host for outbound hops).</summary>
+    public string? UpstreamAuthority { get; set; }
+
+    /// <summary>The path and query sent upstream after any rewrite; null keeps the original.</summary>
+    public string? UpstreamPathAndQuery { get; set; }
+
+    public int Attempts { get; set; }
+}

@@ -1,0 +1,89 @@
+using Mesh.Config.Registry;
+using Workload = Mesh.Config.Registry.Workload;
+using WorkloadPort = Mesh.Config.Registry.WorkloadPort;
+using Mesh.Contracts.Discovery;
+using Mesh.DataPlane;
+using Mesh.Proxy.Admin;
+using Mesh.Proxy.Configuration;
+using Mesh.Proxy.Discovery;
+using Mesh.Proxy.Forwarding;
+using Mesh.Proxy.Routing;
+using Mesh.Proxy.Telemetry;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace Mesh.Proxy.Hosting;
+
+/// <summary>Wires the proxy: its bootstrap, listeners, discovery client, forwarding path and admin endpoints.</summary>
+public static class ProxyHostingExtensions
+{
+    public static WebApplicationBuilder AddMeshProxy(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        var listeners = new ListenerMap(options);
+        var admin = ListenerMap.Parse(options.Admin);
+        var identity = Identity(options);
+
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton(listeners);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IRandomSource>(SystemRandomSource.Shared);
+        builder.Services.AddSingleton<RouteTableProvider>();
+        builder.Services.AddSingleton(sp => new ProxyConfigState(identity, InboundPorts(options), sp.GetRequiredService<RouteTableProvider>(), sp.GetRequiredService<ILogger<ProxyConfigState>>()));
+        builder.Services.AddSingleton<WorkloadHealthMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkloadHealthMonitor>());
+        builder.Services.AddSingleton<ControlPlaneClient>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneClient>());
+        builder.Services.AddGrpcClient<MeshDiscovery.MeshDiscoveryClient>(o => o.Address = options.ControlPlane)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, KeepAlivePingDelay = TimeSpan.FromSeconds(10), KeepAlivePingTimeout = TimeSpan.FromSeconds(5) });
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<UpstreamInvoker>();
+        builder.Services.AddSingleton<MeshTransformer>();
+        builder.Services.AddSingleton<MeshRequestHandler>();
+        builder.Services.AddSingleton<ProxyTelemetry>();
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyTelemetry.MeterName).AddPrometheusExporter());
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(admin, l => l.Protocols = HttpProtocols.Http1);
+            foreach (var listener in listeners.Listeners)
+            {
+                kestrel.Listen(listener.EndPoint, l => l.Protocols = listener.Protocol.IsHttp2() ? HttpProtocols.Http2 : HttpProtocols.Http1);
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapMeshProxy(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
+        var adminPort = ListenerMap.Parse(options.Admin).Port;
+        var handler = app.Services.GetRequiredService<MeshRequestHandler>();
+
+        // Mesh traffic never reaches the proxy's own endpoints: an app's /health goes to the app.
+        app.MapWhen(context => context.Connection.LocalPort != adminPort, mesh => mesh.Run(handler.HandleAsync));
+        app.MapProxyAdmin($"*:{adminPort}");
+        app.MapPrometheusScrapingEndpoint(AdminEndpoints.StatsPath).RequireHost($"*:{adminPort}");
+        return app;
+    }
+
+    private static ProxyIdentity Identity(ProxyOptions options) => new(new Workload
+    {
+        Name = options.Workload.Name,
+        Namespace = options.Workload.Namespace,
+        ServiceAccount = options.Workload.ServiceAccount,
+        Labels = new Dictionary<string, string>(options.Workload.Labels),
+        Address = options.Inbound.Select(i => ListenerMap.Parse(i.Listen).Address.ToString()).FirstOrDefault() ?? "127.0.0.1",
+        Ports = options.Inbound.Select(i => new WorkloadPort(i.Name, i.ServicePort, ListenerMap.Parse(i.Listen).Port)).ToArray(),
+        IsGateway = options.Mode == ProxyMode.Gateway,
+    });
+
+    private static IReadOnlyList<InboundPort> InboundPorts(ProxyOptions options) => options.Inbound.Select(i =>
+    {
+        var app = ListenerMap.Parse(i.App);
+        return new InboundPort(i.Name, i.ServicePort, app.Address.ToString(), app.Port);
+    }).ToArray();
+}

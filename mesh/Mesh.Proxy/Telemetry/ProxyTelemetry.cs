@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Mesh.DataPlane;
+using Mesh.DataPlane.Routing;
+using Mesh.Proxy.Forwarding;
+
+namespace Mesh.Proxy.Telemetry;
+
+/// <summary>
+/// Istio's standard metrics, by Istio's names and labels, so existing dashboards and alerts keep working. Each
+/// request is counted once by the source proxy (<c>reporter="source"</c>) and once by the destination proxy.
+/// </summary>
+public sealed class ProxyTelemetry : IDisposable
+{
+    public const string MeterName = "Mesh.Proxy";
+
+    /// <summary>Istio's default buckets for <c>istio_request_duration_milliseconds</c>.</summary>
+    public static readonly double[] DurationBuckets = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _duration;
+    private readonly DataPlane.ProxyIdentity _self;
+
+    public ProxyTelemetry(IMeterFactory meters, DataPlane.ProxyIdentity self)
+    {
+        _self = self;
+        _meter = meters.Create(MeterName);
+        _requests = _meter.CreateCounter<long>("istio_requests_total", description: "Requests handled by the proxy, by source, destination and outcome.");
+        _duration = _meter.CreateHistogram<double>("istio_request_duration_milliseconds", "ms", "Request duration seen by the proxy.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+    }
+
+    public void RequestCompleted(HttpContext context, MeshRequest mesh)
+    {
+        var tags = Labels(context, mesh);
+        _requests.Add(1, tags);
+        _duration.Record(Stopwatch.GetElapsedTime(mesh.StartTimestamp).TotalMilliseconds, tags);
+    }
+
+    public TagList Labels(HttpContext context, MeshRequest mesh)
+    {
+        var inbound = mesh.Listener.Kind == ListenerKind.Inbound;
+        var self = _self.Workload;
+        var destination = inbound ? self : mesh.Endpoint?.Workload;
+        var source = inbound ? mesh.Source : PeerMetadata.From(self);
+        var grpc = LocalReply.IsGrpc(context.Request);
+        return new TagList
+        {
+            { "reporter", inbound ? "destination" : "source" },
+            { "source_workload", source.Workload },
+            { "source_workload_namespace", source.Namespace },
+            { "source_app", source.App },
+            { "source_version", source.Version },
+            { "destination_workload", destination?.Name ?? "unknown" },
+            { "destination_workload_namespace", destination?.Namespace ?? "unknown" },
+            { "destination_app", destination?.App ?? "unknown" },
+            { "destination_version", destination?.Version ?? "unknown" },
+            { "destination_service", inbound ? $"{self.App}.{self.Namespace}.svc.cluster.local" : mesh.Cluster?.Host ?? "unknown" },
+            { "destination_service_name", inbound ? self.App : mesh.Cluster is { } c ? Config.Registry.Hostnames.ShortName(c.Host) : "unknown" },
+            { "request_protocol", grpc ? "grpc" : "http" },
+            { "response_code", context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            { "grpc_response_status", grpc ? GrpcStatus(context) : "" },
+            { "response_flags", ResponseFlagNames.Format(mesh.Flags) },
+            { "connection_security_policy", inbound ? "none" : "unknown" },
+        };
+    }
+
+    private static string GrpcStatus(HttpContext context)
+    {
+        if (context.Items.TryGetValue(LocalReply.GrpcStatusItem, out var local) && local is int code)
+        {
+            return code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var trailers = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseTrailersFeature>()?.Trailers;
+        var status = trailers?["grpc-status"].ToString();
+        return string.IsNullOrEmpty(status) ? context.Response.Headers["grpc-status"].ToString() : status;
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
