@@ -47,7 +47,7 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsProbe(ctx.Request.Path))
-                .AddHttpClientInstrumentation()
+                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = r => r.RequestUri is null || !IsProbe(r.RequestUri.AbsolutePath))
                 .AddGrpcClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -73,5 +73,5 @@ public static class Extensions
     }
 
     private static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
-        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath);
+        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath) || path.StartsWithSegments("/healthz");
 }

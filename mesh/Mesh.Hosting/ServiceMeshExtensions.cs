@@ -116,7 +116,7 @@ public static class ServiceMeshExtensions
                 context.EnvironmentVariables[$"services__{service}__{port.Name}__0"] = endpoint;
             }
         });
-        app.WaitFor(sidecar);
+        app.WithHttpHealthCheck("/health", endpointName: ports[0].Name).WaitFor(sidecar);
         mesh.Add(new MeshWorkload(app, sidecar, appLabel, version, ports));
         return app;
     }

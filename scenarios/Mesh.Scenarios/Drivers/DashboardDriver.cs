@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace Mesh.Scenarios.Drivers;
+
+/// <summary>Reads traces from the Aspire dashboard's telemetry API (OTLP JSON), where every process exports its spans.</summary>
+public sealed class DashboardDriver(RunningMesh mesh, HttpClient http)
+{
+    /// <summary>Trace ids with the services (resource names) that have spans in each.</summary>
+    public async Task<IReadOnlyDictionary<string, HashSet<string>>> TracesAsync(CancellationToken cancellationToken = default)
+    {
+        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(mesh.Dashboard, "/api/telemetry/traces"), cancellationToken));
+        var traces = new Dictionary<string, HashSet<string>>();
+        foreach (var resourceSpans in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
+        {
+            var service = resourceSpans.TryGetProperty("resource", out var resource)
+                ? resource.GetProperty("attributes").EnumerateArray()
+                    .Where(a => a.GetProperty("key").GetString() == "service.name")
+                    .Select(a => a.GetProperty("value").GetProperty("stringValue").GetString()).FirstOrDefault()
+                : null;
+            foreach (var span in resourceSpans.GetProperty("scopeSpans").EnumerateArray().SelectMany(s => s.GetProperty("spans").EnumerateArray()))
+            {
+                var traceId = span.GetProperty("traceId").GetString()!;
+                if (!traces.TryGetValue(traceId, out var services))
+                {
+                    traces[traceId] = services = [];
+                }
+
+                services.Add(service ?? "unknown");
+            }
+        }
+
+        return traces;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace Mesh.Scenarios.Drivers;
+
+/// <summary>A reader's browser at the ingress gateway: sends requests and keeps the last response.</summary>
+public sealed class GatewayDriver(RunningMesh mesh) : IDisposable
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false })
+    {
+        BaseAddress = mesh.Gateway,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    public HttpResponseMessage? LastResponse { get; private set; }
+
+    public string LastBody { get; private set; } = "";
+
+    public async Task<HttpStatusCode> GetAsync(string path, string? user = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (user is not null)
+        {
+            request.Headers.Add("Cookie", $"user={user}");
+        }
+
+        LastResponse?.Dispose();
+        LastResponse = await _http.SendAsync(request);
+        LastBody = await LastResponse.Content.ReadAsStringAsync();
+        return LastResponse.StatusCode;
+    }
+
+    public void Dispose()
+    {
+        LastResponse?.Dispose();
+        _http.Dispose();
+    }
+}

@@ -1,0 +1,26 @@
+namespace Mesh.Scenarios.Drivers;
+
+/// <summary>Scrapes the proxies' Prometheus endpoints (<c>/stats/prometheus</c> on each admin port).</summary>
+public sealed class ProxyMetricsDriver(ControlPlaneDriver controlPlane, HttpClient http)
+{
+    /// <summary>The samples of one metric from the proxies of the given workloads, each sample tagged with its proxy.</summary>
+    public async Task<IReadOnlyList<MetricSample>> ScrapeAsync(string metric, Func<string, bool> workload, CancellationToken cancellationToken = default)
+    {
+        var samples = new List<MetricSample>();
+        foreach (var proxy in (await controlPlane.ProxiesAsync(cancellationToken)).Where(p => workload(p.Workload)))
+        {
+            var text = await http.GetStringAsync(new Uri($"http://{proxy.AdminAddress}/stats/prometheus"), cancellationToken);
+            samples.AddRange(PrometheusText.Parse(text).Where(s => s.Name == metric)
+                .Select(s => s with { Labels = new Dictionary<string, string>(s.Labels) { ["proxy"] = proxy.Workload } }));
+        }
+
+        return samples;
+    }
+
+    /// <summary>The sum of <c>istio_requests_total</c> over the samples that carry every given label.</summary>
+    public async Task<double> RequestsAsync(Func<string, bool> workload, params (string Label, string Value)[] labels)
+    {
+        var samples = await ScrapeAsync("istio_requests_total", workload);
+        return samples.Where(s => labels.All(l => s.Has(l.Label, l.Value))).Sum(s => s.Value);
+    }
+}

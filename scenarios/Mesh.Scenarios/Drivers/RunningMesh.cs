@@ -1,0 +1,57 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Scenarios.Drivers;
+
+/// <summary>
+/// The mesh the scenarios run against: the real AppHost (control plane, gateway, Bookinfo and sidecars as real
+/// processes), started once per test run through Aspire.Hosting.Testing and stopped at the end.
+/// </summary>
+public sealed class RunningMesh : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
+    private RunningMesh(DistributedApplication app, Uri dashboard)
+    {
+        App = app;
+        Dashboard = dashboard;
+    }
+
+    public DistributedApplication App { get; }
+
+    public Uri Gateway { get; } = new("http://127.0.0.1:8080");
+
+    public Uri ControlPlane { get; } = new("http://127.0.0.1:15014");
+
+    public Uri Dashboard { get; }
+
+    /// <summary>The Bookinfo workloads, as the AppHost names them.</summary>
+    public static IReadOnlyList<string> Workloads { get; } =
+        ["details-v1", "ratings-v1", "reviews-v1", "reviews-v2", "reviews-v3", "productpage-v1"];
+
+    public static async Task<RunningMesh> StartAsync(CancellationToken cancellationToken)
+    {
+        // The dashboard stays on (the testing builder turns it off by default) so scenarios can read traces from it.
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true"], (options, _) => options.DisableDashboard = false, cancellationToken);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        var mesh = new RunningMesh(app, app.GetEndpoint("aspire-dashboard", "http"));
+        foreach (var resource in Workloads.Append("istio-ingressgateway"))
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
+        }
+
+        return mesh;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
