@@ -90,7 +90,9 @@ public static partial class ConfigLoader
         var findings = new List<Finding>();
         var resources = new List<MeshResource>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var document in documents)
+
+        // A document that arrived as one piece may still hold several (a pushed or stored text); split it again.
+        foreach (var document in documents.SelectMany(d => SplitDocuments(d.Text, d.File, d.FirstLine - 1, findings)))
         {
             var resource = ReadDocument(document, findings);
             if (resource is null)
@@ -116,10 +118,14 @@ public static partial class ConfigLoader
     /// line, outside any content), keeping each document's first line. A syntax error is reported with its
     /// position, and that document yields nothing.
     /// </summary>
-    public static IReadOnlyList<ConfigDocument> SplitDocuments(string text, string file, List<Finding> findings)
+    public static IReadOnlyList<ConfigDocument> SplitDocuments(string text, string file, List<Finding> findings) =>
+        SplitDocuments(text, file, 0, findings);
+
+    private static List<ConfigDocument> SplitDocuments(string text, string file, int lineOffset, List<Finding> findings)
     {
         var documents = new List<ConfigDocument>();
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        var normalized = text.ReplaceLineEndings("\n");
+        var lines = (normalized.EndsWith('\n') ? normalized[..^1] : normalized).Split('\n');
         var current = new System.Text.StringBuilder();
         var firstLine = 1;
         for (var i = 0; i <= lines.Length; i++)
@@ -128,7 +134,7 @@ public static partial class ConfigLoader
             var marker = line is not null && (DocumentStart().IsMatch(line) || DocumentEnd().IsMatch(line));
             if (line is null || marker)
             {
-                AddDocument(current.ToString(), file, firstLine, documents, findings);
+                AddDocument(current.ToString(), file, firstLine + lineOffset, documents, findings);
                 current.Clear();
                 firstLine = i + 1;
                 if (line is not null && DocumentStart().IsMatch(line) && line.Length > 3)

@@ -1,0 +1,53 @@
+using Mesh.ControlPlane.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.TestSupport;
+
+/// <summary>A real control plane in the test process, on free loopback ports, reading a test's config folder.</summary>
+public sealed class ControlPlaneHost : IAsyncDisposable
+{
+    private ControlPlaneHost(WebApplication app, string grpc, string http, CapturedLogs logs)
+    {
+        App = app;
+        GrpcAddress = new Uri($"http://{grpc}");
+        AdminAddress = new Uri($"http://{http}");
+        Logs = logs;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri AdminAddress { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public static async Task<ControlPlaneHost> StartAsync(string configDirectory, string? stateDirectory = null)
+    {
+        var (grpc, http) = (FreePort.Address(), FreePort.Address());
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ControlPlane:ConfigDirectory"] = configDirectory,
+            ["ControlPlane:StateDirectory"] = stateDirectory,
+            ["ControlPlane:GrpcListen"] = grpc,
+            ["ControlPlane:HttpListen"] = http,
+            ["ControlPlane:DebounceAfter"] = "00:00:00.020",
+        });
+        var logs = new CapturedLogs();
+        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.AddControlPlane();
+        var app = builder.Build();
+        app.MapControlPlane();
+        await app.StartAsync();
+        return new ControlPlaneHost(app, grpc, http, logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
