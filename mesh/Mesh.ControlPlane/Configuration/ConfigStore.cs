@@ -97,7 +97,17 @@ public sealed partial class ConfigStore
                 return false;
             }
 
-            var applied = new Dictionary<string, MeshResource?>(_applied, StringComparer.Ordinal) { [key] = null };
+            // A resource from the folder is hidden by a tombstone; one that only the API added is simply dropped.
+            var applied = new Dictionary<string, MeshResource?>(_applied, StringComparer.Ordinal);
+            if (_files.Any(r => r.Key == key))
+            {
+                applied[key] = null;
+            }
+            else
+            {
+                applied.Remove(key);
+            }
+
             findings = TryAccept(_files, _fileFindings, applied, $"delete {key}");
             return !findings.Any(f => f.Severity == Severity.Error);
         }

@@ -43,7 +43,8 @@ public sealed class RouteTableBuilder
         }
         else
         {
-            foreach (var service in registry.Services)
+            var visible = builder.EgressScope();
+            foreach (var service in registry.Services.Where(visible))
             {
                 foreach (var port in service.Ports)
                 {
@@ -58,6 +59,33 @@ public sealed class RouteTableBuilder
         }
 
         return (new RouteTable(version, listeners, builder._clusters), builder._warnings);
+    }
+
+    /// <summary>The root namespace, whose Sidecar without a selector is the mesh-wide default (as Istio's istio-system).</summary>
+    public const string RootNamespace = "istio-system";
+
+    /// <summary>
+    /// Istio's Sidecar scoping: the services this proxy may reach, from the Sidecar that applies to it (one selecting
+    /// the workload, else its namespace's default, else the root namespace's). With none, every service is visible.
+    /// </summary>
+    private Func<MeshService, bool> EgressScope()
+    {
+        var sidecar = _config.Sidecars.FirstOrDefault(s => s.Namespace == _proxy.Namespace && s.WorkloadSelector is { } selector && selector.Matches(_proxy.Labels))
+            ?? _config.Sidecars.FirstOrDefault(s => s.Namespace == _proxy.Namespace && s.WorkloadSelector is null)
+            ?? _config.Sidecars.FirstOrDefault(s => s.Namespace == RootNamespace && s.WorkloadSelector is null);
+        if (sidecar is null || sidecar.Egress.Count == 0)
+        {
+            return _ => true;
+        }
+
+        var patterns = sidecar.Egress.SelectMany(e => e.Hosts).Select(h =>
+        {
+            var slash = h.IndexOf('/');
+            var ns = slash < 0 ? "*" : h[..slash];
+            var host = slash < 0 ? h : h[(slash + 1)..];
+            return (Namespace: ns == "." ? sidecar.Namespace : ns, Host: host == "*" ? host : Hostnames.Qualify(host, ns is "." or "*" ? sidecar.Namespace : ns));
+        }).ToArray();
+        return service => patterns.Any(p => p.Namespace != "~" && (p.Namespace == "*" || p.Namespace == service.Namespace) && Hostnames.Matches(p.Host, service.Host));
     }
 
     /// <summary>Builds the outbound routing for one service port: its VirtualService's rules, or the default route.</summary>

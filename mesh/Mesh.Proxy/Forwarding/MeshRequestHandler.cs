@@ -29,6 +29,7 @@ internal sealed class MeshRequestHandler(
     MeshTransformer transformer,
     IRandomSource random,
     ProxyTelemetry telemetry,
+    RequestMirror mirror,
     IOptions<ProxyOptions> options)
 {
     private static readonly ForwarderRequestConfig Http2 = new() { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact, ActivityTimeout = TimeSpan.FromMinutes(5) };
@@ -74,6 +75,12 @@ internal sealed class MeshRequestHandler(
         }
 
         mesh.Route = route;
+        var cors = route.Rule?.CorsPolicy;
+        if (cors is not null && CorsHandler.TryAnswerPreflight(context, cors))
+        {
+            return;
+        }
+
         if (route.Rule?.DirectResponse is { } direct)
         {
             context.Response.StatusCode = direct.Status;
@@ -101,7 +108,7 @@ internal sealed class MeshRequestHandler(
         }
 
         mesh.Cluster = cluster.Config;
-        var endpoint = cluster.Pick(new LoadBalancingContext(random));
+        var endpoint = cluster.Pick(new LoadBalancingContext(random, HashKey(context, cluster.Config.Policy?.LoadBalancer?.ConsistentHash)));
         if (endpoint is null)
         {
             await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream", _flagsHeader);
@@ -111,8 +118,34 @@ internal sealed class MeshRequestHandler(
         mesh.Endpoint = endpoint.Endpoint;
         mesh.UpstreamAuthority = UpstreamAuthority(context, mesh, route.Rule?.Rewrite);
         mesh.UpstreamPathAndQuery = RewritePath(context.Request, route, request);
+        if (route.Mirrors.Count > 0)
+        {
+            await mirror.PrepareAsync(context, route);
+            mirror.Mirror(context, mesh, route);
+        }
+
+        if (cors is not null)
+        {
+            context.Response.OnStarting(() =>
+            {
+                CorsHandler.OnResponse(context, cors);
+                return Task.CompletedTask;
+            });
+        }
+
         await ForwardAsync(context, mesh, endpoint);
     }
+
+    /// <summary>The key consistent hashing uses: a header, a cookie, a query parameter or the client's address.</summary>
+    private static string? HashKey(HttpContext context, ConsistentHash? hash) => hash switch
+    {
+        null => null,
+        { HttpHeaderName: { } header } => context.Request.Headers[header].ToString() is { Length: > 0 } value ? value : null,
+        { HttpCookie: { } cookie } => context.Request.Cookies[cookie.Name],
+        { HttpQueryParameterName: { } parameter } => context.Request.Query[parameter].ToString() is { Length: > 0 } value ? value : null,
+        { UseSourceIp: true } => context.Connection.RemoteIpAddress?.ToString(),
+        _ => null,
+    };
 
     private async Task ForwardAsync(HttpContext context, MeshRequest mesh, EndpointState endpoint)
     {

@@ -1,0 +1,103 @@
+using Mesh.Config.Diagnostics;
+using Mesh.Config.Registry;
+using Mesh.Config.Validation;
+
+namespace Mesh.Config.Tests.Validation;
+
+/// <summary>Every finding code, each from a YAML that shows it, with the line it must point at.</summary>
+public class FindingCodeTests
+{
+    private const string Subsets = """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews}
+        spec:
+          host: reviews
+          subsets:
+          - name: v1
+            labels: {version: v1}
+          - name: v2
+            labels: {version: v2}
+        ---
+        """;
+
+    public static TheoryData<string, string, int> Cases => new()
+    {
+        { "MESH101", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: x\n spec: {}\n", 5 },
+        { "MESH102", "apiVersion: networking.istio.io/v1\nkind: VirtualServce\nmetadata: {name: x}\n", 2 },
+        { "MESH103", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [x]\n  htp: []\n", 6 },
+        { "MESH104", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [x]\n  tcp: []\n", 6 },
+        { "MESH105", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: x\n", 5 },
+        { "MESH106", "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: x}\nspec:\n  host: x\n  trafficPolicy:\n    loadBalancer:\n      simple: FASTEST\n", 8 },
+        { "MESH107", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [x]\n  http:\n  - match:\n    - uri:\n        regex: \"/a(\"\n    route: [{destination: {host: x}}]\n", 9 },
+        { "MESH108", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [x]\n  http:\n  - timeout: 10 seconds\n    route: [{destination: {host: x}}]\n", 7 },
+        { "MESH109", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [x]\n  http:\n  - fault:\n      abort:\n        httpStatus: 500\n        percentage: {value: 120}\n    route: [{destination: {host: x}}]\n", 10 },
+        { "MESH110", "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: x}\nspec:\n  subsets: []\n", 5 },
+        { "MESH111", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: Bad_Name}\nspec:\n  hosts: [x]\n", 3 },
+        { "MESH112", "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec: {}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec: {}\n", 9 },
+        { "MESH113", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n", 1 },
+        { "MESH201", Subsets + "\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n", 19 },
+        { "MESH202", "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: x}\nspec:\n  host: x\n  subsets:\n  - name: v1\n  - name: v1\n", 8 },
+        { "MESH203", Subsets.Replace("version: v2", "version: v9", StringComparison.Ordinal), 9 },
+        { "MESH204", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: nowhere}\n", 8 },
+        { "MESH205", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [\"*\"]\n  gateways: [missing-gateway]\n  http:\n  - route: [{destination: {host: reviews}}]\n", 5 },
+        { "MESH206", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: a}\nspec:\n  hosts: [reviews]\n  http:\n  - route: [{destination: {host: reviews}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: b}\nspec:\n  hosts: [reviews.default.svc.cluster.local]\n  http:\n  - route: [{destination: {host: reviews}}]\n", 13 },
+        { "MESH207", "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: a}\nspec:\n  host: reviews\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: b}\nspec:\n  host: reviews\n", 11 },
+        { "MESH301", Subsets + "\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v1}\n      weight: 70\n    - destination: {host: reviews, subset: v2}\n      weight: 20\n", 18 },
+        { "MESH302", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [reviews]\n  http:\n  - route: [{destination: {host: reviews}}]\n  - match: [{uri: {prefix: /a}}]\n    route: [{destination: {host: reviews}}]\n", 8 },
+        { "MESH303", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [reviews]\n  http:\n  - match: [{uri: {prefix: /a}}]\n", 7 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void EachCode_IsReportedAtTheOffendingLine(string code, string yaml, int line)
+    {
+        var findings = Analyze(yaml);
+
+        var finding = Assert.Single(findings, f => f.Code == code);
+        Assert.Equal(line, finding.Source.Line);
+        Assert.Equal("case.yaml", finding.Source.File);
+        Assert.False(string.IsNullOrWhiteSpace(finding.Message));
+        Assert.Equal(FindingCodes.All.Single(c => c.Code == code).Severity, finding.Severity);
+    }
+
+    [Fact]
+    public void EveryCode_HasACase() =>
+        Assert.Equal(FindingCodes.All.Select(c => c.Code).Order(), Cases.Select(c => (string)c[0]).Order());
+
+    [Fact]
+    public void UnknownField_SuggestsTheClosestKnownOne()
+    {
+        var finding = Assert.Single(Analyze("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [x]\n  gatways: [g]\n"), f => f.Code == "MESH103");
+
+        Assert.Contains("did you mean 'gateways'?", finding.Message);
+    }
+
+    [Fact]
+    public void BookinfoConfigAndSamples_AreClean()
+    {
+        var paths = new[] { "config", "samples" }.Select(p => Path.Combine(AppContext.BaseDirectory, p));
+        foreach (var file in paths.SelectMany(p => Directory.EnumerateFiles(p, "*.yaml", SearchOption.AllDirectories)))
+        {
+            var loaded = ConfigLoader.LoadPaths([file, Path.Combine(AppContext.BaseDirectory, "config", "destination-rule-all.yaml")]);
+            var findings = loaded.Findings.Concat(ConfigAnalyzer.Analyze(new ConfigSet(loaded.Resources), Registry())).Where(f => f.Code != "MESH112");
+            Assert.True(!findings.Any(), $"{file}: {string.Join("; ", findings)}");
+        }
+    }
+
+    private static IReadOnlyList<Finding> Analyze(string yaml)
+    {
+        var loaded = ConfigLoader.LoadText(yaml, "case.yaml");
+        return [.. loaded.Findings, .. ConfigAnalyzer.Analyze(new ConfigSet(loaded.Resources), Registry())];
+    }
+
+    private static ServiceRegistry Registry() => new(
+        new[] { ("productpage", "v1"), ("details", "v1"), ("ratings", "v1"), ("reviews", "v1"), ("reviews", "v2"), ("reviews", "v3") }
+            .Select(w => new Workload
+            {
+                Name = $"{w.Item1}-{w.Item2}",
+                Address = "127.0.0.1",
+                Labels = new Dictionary<string, string> { ["app"] = w.Item1, ["version"] = w.Item2 },
+                Ports = [new WorkloadPort("http", 9080, 9080)],
+            }));
+}
