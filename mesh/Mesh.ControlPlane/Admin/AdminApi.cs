@@ -22,6 +22,20 @@ public static class AdminApi
             .Where(r => kind is null || string.Equals(r.Kind, kind, StringComparison.OrdinalIgnoreCase))
             .Select(r => new { kind = r.Kind, @namespace = r.Namespace, name = r.Name, source = r.Source.ToString() }));
 
+        // Every served document as one multi-document YAML, with comments saying where each came from.
+        api.MapGet("/config/export", (ConfigStore store) => Results.Text(
+            string.Concat(store.Current.Resources.Select(r => $"---\n# {r.Key} from {r.Document?.File}:{r.Document?.FirstLine}\n{r.Document?.Text.TrimEnd()}\n")),
+            "application/yaml"));
+
+        // The served documents with their origin, so a client can load them with the user's file and line numbers.
+        api.MapGet("/config/documents", (ConfigStore store) => store.Current.Resources.Select(r => new
+        {
+            key = r.Key,
+            file = r.Document?.File ?? r.Source.File,
+            firstLine = r.Document?.FirstLine ?? 1,
+            yaml = r.Document?.Text ?? "",
+        }));
+
         api.MapGet("/config/{kind}/{ns}/{name}", (ConfigStore store, string kind, string ns, string name) =>
             store.Current.Resources.FirstOrDefault(r => string.Equals(r.Kind, kind, StringComparison.OrdinalIgnoreCase) && r.Namespace == ns && r.Name == name) is { } resource
                 ? Results.Text(resource.Document?.Text ?? "", "application/yaml")
