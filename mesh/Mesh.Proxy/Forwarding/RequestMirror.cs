@@ -13,8 +13,10 @@ namespace Mesh.Proxy.Forwarding;
 /// Istio's traffic mirroring: a sampled copy of the request goes to another cluster, fire-and-forget, with
 /// <c>-shadow</c> appended to the Host. Its answer is discarded and never delays or changes the real response.
 /// </summary>
-internal sealed partial class RequestMirror(UpstreamInvoker upstream, RouteTableProvider routes, IRandomSource random, ILogger<RequestMirror> logger)
+internal sealed partial class RequestMirror(UpstreamInvoker upstream, RouteTableProvider routes, IRandomSource random, ProxyIdentity identity, ILogger<RequestMirror> logger)
 {
+    private readonly string _peerMetadata = PeerMetadata.From(identity.Workload).Encode();
+
     /// <summary>Bodies up to this size are buffered so a copy can be mirrored; larger bodies are not mirrored.</summary>
     public const int MaxBufferedBody = 64 * 1024;
 
@@ -49,6 +51,8 @@ internal sealed partial class RequestMirror(UpstreamInvoker upstream, RouteTable
             }
 
             var copy = Copy(context, mesh, cluster.Config, endpoint.Endpoint);
+            copy.Headers.Remove(PeerMetadata.HeaderName);
+            copy.Headers.TryAddWithoutValidation(PeerMetadata.HeaderName, _peerMetadata);
             _ = SendAsync(copy, endpoint);
         }
     }

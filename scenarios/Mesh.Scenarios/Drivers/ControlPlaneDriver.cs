@@ -9,8 +9,15 @@ public sealed class ControlPlaneDriver(RunningMesh mesh, HttpClient http)
     public async Task<IReadOnlyList<ProxyRow>> ProxiesAsync(CancellationToken cancellationToken = default) =>
         await http.GetFromJsonAsync<ProxyRow[]>(new Uri(mesh.ControlPlane, "/api/proxies"), cancellationToken) ?? [];
 
-    /// <summary>Waits until every proxy has ACKed the current config and every workload is registered healthy.</summary>
-    public async Task WaitUntilSyncedAsync(TimeSpan timeout)
+    /// <summary>The newest config version any proxy has ACKed (versions are increasing numbers).</summary>
+    public async Task<long> NewestAckedVersionAsync() =>
+        (await ProxiesAsync()).Select(p => long.TryParse(p.AckedVersion, out var v) ? v : 0).DefaultIfEmpty(0).Max();
+
+    /// <summary>
+    /// Waits until every proxy has ACKed the current config (and one newer than <paramref name="newerThan"/>, when
+    /// given) and every workload is registered healthy.
+    /// </summary>
+    public async Task WaitUntilSyncedAsync(TimeSpan timeout, long newerThan = -1)
     {
         using var cancellation = new CancellationTokenSource(timeout);
         while (true)
@@ -18,7 +25,8 @@ public sealed class ControlPlaneDriver(RunningMesh mesh, HttpClient http)
             var proxies = await ProxiesAsync(cancellation.Token);
             var registry = await http.GetFromJsonAsync<RegistryView>(new Uri(mesh.ControlPlane, "/api/registry"), cancellation.Token);
             var healthy = registry?.Workloads.Where(w => w.Healthy).Select(w => w.Name).ToHashSet() ?? [];
-            if (proxies.Count >= RunningMesh.Workloads.Count + 1 && proxies.All(p => p.Status == "SYNCED") && RunningMesh.Workloads.All(healthy.Contains))
+            if (proxies.Count >= RunningMesh.Workloads.Count + 1 && proxies.All(p => p.Status == "SYNCED") && RunningMesh.Workloads.All(healthy.Contains) &&
+                proxies.All(p => long.TryParse(p.AckedVersion, out var v) && v > newerThan))
             {
                 return;
             }

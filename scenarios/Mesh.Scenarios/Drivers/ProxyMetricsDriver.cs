@@ -3,6 +3,18 @@ namespace Mesh.Scenarios.Drivers;
 /// <summary>Scrapes the proxies' Prometheus endpoints (<c>/stats/prometheus</c> on each admin port).</summary>
 public sealed class ProxyMetricsDriver(ControlPlaneDriver controlPlane, HttpClient http)
 {
+    private IReadOnlyList<MetricSample> _baseline = [];
+
+    /// <summary>Remembers every proxy's counters now, so a scenario can count only what happened during it.</summary>
+    public async Task TakeBaselineAsync() => _baseline = await ScrapeAsync("istio_requests_total", _ => true);
+
+    /// <summary>Like <see cref="RequestsAsync"/>, minus what the counters held when the scenario began.</summary>
+    public async Task<double> RequestsSinceBaselineAsync(Func<string, bool> workload, params (string Label, string Value)[] labels)
+    {
+        var before = _baseline.Where(s => workload(s.Labels["proxy"]) && labels.All(l => s.Has(l.Label, l.Value))).Sum(s => s.Value);
+        return await RequestsAsync(workload, labels) - before;
+    }
+
     /// <summary>The samples of one metric from the proxies of the given workloads, each sample tagged with its proxy.</summary>
     public async Task<IReadOnlyList<MetricSample>> ScrapeAsync(string metric, Func<string, bool> workload, CancellationToken cancellationToken = default)
     {

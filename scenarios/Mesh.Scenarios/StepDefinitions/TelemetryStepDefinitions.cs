@@ -19,6 +19,11 @@ public sealed class TelemetryStepDefinitions(ProxyMetricsDriver metrics, Dashboa
         Eventually($"a sidecar of {app} to report requests from {source}", async () =>
             await metrics.RequestsAsync(w => w.StartsWith(app + "-", StringComparison.Ordinal), ("reporter", "destination"), ("source_workload", source)) > 0);
 
+    [Then("the sidecar of {string} counted at least {int} requests from {string} during the scenario")]
+    public Task ThenTheSidecarCountedAtLeast(string workload, int count, string source) =>
+        Eventually($"{workload}'s sidecar to count {count} requests from {source}", async () =>
+            await metrics.RequestsSinceBaselineAsync(w => w == workload, ("reporter", "destination"), ("source_workload", source)) >= count);
+
     [Then("one trace in the dashboard spans {string}")]
     public Task ThenOneTraceSpans(string services)
     {

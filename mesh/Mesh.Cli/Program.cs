@@ -1,0 +1,3 @@
+using Mesh.Cli;
+
+return await MeshCtl.RunAsync(args, Console.Out, Console.Error);

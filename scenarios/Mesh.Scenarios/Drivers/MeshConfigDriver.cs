@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using Mesh.Config;
+
+namespace Mesh.Scenarios.Drivers;
+
+/// <summary>
+/// Applies routing files to the running mesh through the control plane's admin API (as <c>meshctl apply</c> does)
+/// and waits until every proxy has ACKed the result. What a scenario applies is removed again after it.
+/// </summary>
+public sealed class MeshConfigDriver(RunningMesh mesh, HttpClient http, ControlPlaneDriver controlPlane)
+{
+    private readonly List<string> _applied = [];
+
+    public static string Sample(string file) => Path.Combine(AppContext.BaseDirectory, "samples", "bookinfo", file);
+
+    public Task ApplyAsync(string file) => ApplyTextAsync(File.ReadAllText(Sample(file)), file);
+
+    public async Task ApplyTextAsync(string yaml, string source)
+    {
+        var before = await controlPlane.NewestAckedVersionAsync();
+        using var content = new StringContent(yaml);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(mesh.ControlPlane, "/api/config")) { Content = content };
+        request.Headers.Add("X-Mesh-Source", source);
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"the control plane refused {source}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        _applied.AddRange(ConfigLoader.LoadText(yaml, source).Resources.Select(r => r.Key));
+        await controlPlane.WaitUntilSyncedAsync(TimeSpan.FromMinutes(1), newerThan: before);
+    }
+
+    /// <summary>Deletes what this scenario applied, so the next one starts from the folder's config.</summary>
+    public async Task ResetAsync()
+    {
+        if (_applied.Count == 0)
+        {
+            return;
+        }
+
+        var before = await controlPlane.NewestAckedVersionAsync();
+        foreach (var key in _applied.Distinct())
+        {
+            using var response = await http.DeleteAsync(new Uri(mesh.ControlPlane, $"/api/config/{key}"));
+        }
+
+        _applied.Clear();
+        await controlPlane.WaitUntilSyncedAsync(TimeSpan.FromMinutes(1), newerThan: before);
+    }
+}
