@@ -19,8 +19,9 @@ public static class Eventually
                     return last;
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && DateTime.UtcNow < deadline)
+            catch (Exception) when (DateTime.UtcNow < deadline)
             {
+                // Not ready yet (refused, not routed): keep waiting until the deadline.
                 last = default!;
             }
 

@@ -14,11 +14,14 @@ public sealed partial class MeshDiscoveryService(
     ProxyConnections connections,
     ControlPlaneMetrics metrics,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<MeshDiscoveryService> logger) : MeshDiscovery.MeshDiscoveryBase
 {
     public override async Task Connect(IAsyncStreamReader<ProxyMessage> requestStream, IServerStreamWriter<ControlPlaneMessage> responseStream, ServerCallContext context)
     {
-        var cancellation = context.CancellationToken;
+        // Streams end when the control plane stops, so shutdown does not wait for proxies to hang up; they reconnect.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var cancellation = stopping.Token;
         if (!await requestStream.MoveNext(cancellation) || requestStream.Current.Hello is not { } hello || string.IsNullOrEmpty(hello.ProxyId) || hello.Workload is null)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message must be a ProxyHello with a proxy_id and a workload"));
