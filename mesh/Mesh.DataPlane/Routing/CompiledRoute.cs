@@ -1,5 +1,6 @@
 using Mesh.Config.Model.Networking;
 using Mesh.Config.Source;
+using Mesh.DataPlane.Resilience;
 
 namespace Mesh.DataPlane.Routing;
 
@@ -12,8 +13,9 @@ public sealed class CompiledRoute
     private readonly int _totalWeight;
 
     public CompiledRoute(string origin, int index, HttpRoute? rule, IReadOnlyList<RequestMatch> matches,
-        IReadOnlyList<WeightedCluster> clusters, IReadOnlyList<MirrorTarget> mirrors)
+        IReadOnlyList<WeightedCluster> clusters, IReadOnlyList<MirrorTarget> mirrors, RetryPolicy? retry = null)
     {
+        Retry = retry ?? RetryPolicy.From(rule?.Retries);
         Origin = origin;
         Index = index;
         Rule = rule;
@@ -39,6 +41,12 @@ public sealed class CompiledRoute
     public IReadOnlyList<WeightedCluster> Clusters { get; }
 
     public IReadOnlyList<MirrorTarget> Mirrors { get; }
+
+    /// <summary>The rule's retry policy, or Istio's default when it sets none.</summary>
+    public RetryPolicy Retry { get; }
+
+    /// <summary>The rule's overall timeout (all attempts); null means none, Istio's default.</summary>
+    public TimeSpan? Timeout => Rule?.Timeout is { } t && t > TimeSpan.Zero ? t : null;
 
     public bool IsMatch(IRequestView request)
     {

@@ -113,7 +113,8 @@ public sealed class RouteTableBuilder
             IsInbound = true,
             Endpoints = [new ClusterEndpoint(port.AppAddress, port.AppPort, _proxy.Workload)],
         };
-        var route = new CompiledRoute("inbound", 0, null, [], [new WeightedCluster(clusterName, 100, null)], []);
+        // Inbound hops do not retry: the source proxy owns the retry policy, as in Istio.
+        var route = new CompiledRoute("inbound", 0, null, [], [new WeightedCluster(clusterName, 100, null)], [], Resilience.RetryPolicy.None);
         return new ListenerRoutes(RouteTable.InboundKey(port.ServicePort), ListenerKind.Inbound, port.ServicePort, protocol,
             [new VirtualHost("inbound", ["*"], [route])]);
     }

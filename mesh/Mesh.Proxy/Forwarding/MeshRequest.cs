@@ -1,5 +1,6 @@
 using Mesh.DataPlane;
 using Mesh.DataPlane.Clusters;
+using Mesh.DataPlane.Resilience;
 using Mesh.DataPlane.Routing;
 using Mesh.Proxy.Routing;
 
@@ -19,6 +20,8 @@ public sealed class MeshRequest(BoundListener listener, long startTimestamp)
 
     public ClusterConfig? Cluster { get; set; }
 
+    public ClusterState? ClusterState { get; set; }
+
     public ClusterEndpoint? Endpoint { get; set; }
 
     public ResponseFlags Flags { get; set; }
@@ -32,4 +35,10 @@ public sealed class MeshRequest(BoundListener listener, long startTimestamp)
     public string? UpstreamPathAndQuery { get; set; }
 
     public int Attempts { get; set; }
+
+    /// <summary>Set by the transformer when it held back a retriable response and reserved a retry.</summary>
+    public bool RetryReserved { get; set; }
+
+    /// <summary>The outcome of the current attempt, as the transformer saw the response.</summary>
+    public AttemptOutcome? Outcome { get; set; }
 }

@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Mesh.Config.Model;
 using Mesh.Config.Model.Networking;
 using Mesh.Config.Registry;
 using Mesh.DataPlane;
 using Mesh.DataPlane.Clusters;
+using Mesh.DataPlane.Faults;
 using Mesh.DataPlane.LoadBalancing;
+using Mesh.DataPlane.Resilience;
 using Mesh.DataPlane.Routing;
 using Mesh.Proxy.Configuration;
+using Mesh.Proxy.Resilience;
 using Mesh.Proxy.Routing;
 using Mesh.Proxy.Telemetry;
 using Microsoft.Extensions.Options;
@@ -17,9 +21,11 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Mesh.Proxy.Forwarding;
 
 /// <summary>
-/// The proxy's request path: find the listener by local port, the virtual host by authority and the first
-/// matching rule; answer redirects and direct responses; pick a weighted cluster and an endpoint; forward with
-/// YARP's forwarder; turn failures into Envoy-style local replies with response flags.
+/// The proxy's request path, in Envoy's order: find the listener by local port, the virtual host by authority and
+/// the first matching rule; answer CORS preflights, direct responses and redirects; inject faults; pick a weighted
+/// cluster; then attempt: pick an endpoint the outlier detector has not ejected, take a slot from the circuit
+/// breaker, forward with YARP's forwarder under the per-try and route timeouts, and retry within the policy and the
+/// retry budget. Failures become Envoy-style local replies with response flags.
 /// </summary>
 internal sealed class MeshRequestHandler(
     ListenerMap listeners,
@@ -28,6 +34,7 @@ internal sealed class MeshRequestHandler(
     UpstreamInvoker upstream,
     MeshTransformer transformer,
     IRandomSource random,
+    TimeProvider time,
     ProxyTelemetry telemetry,
     RequestMirror mirror,
     IOptions<ProxyOptions> options)
@@ -99,41 +106,248 @@ internal sealed class MeshRequestHandler(
             return;
         }
 
-        mesh.Destination = route.PickCluster(random);
-        var cluster = mesh.Destination is null ? null : routes.Cluster(mesh.Destination.Cluster) ?? ClusterOf(table, mesh.Destination.Cluster);
-        if (cluster is null)
+        using var routeTimeout = RouteTimeout(context, route);
+        var cancellation = routeTimeout?.Token ?? context.RequestAborted;
+        try
         {
-            await LocalReply.WriteAsync(context, 503, ResponseFlags.NoClusterFound, "no cluster", _flagsHeader);
-            return;
+            if (await InjectFaultAsync(context, mesh, route, cancellation))
+            {
+                return;
+            }
+
+            mesh.Destination = route.PickCluster(random);
+            var cluster = mesh.Destination is null ? null : routes.Cluster(mesh.Destination.Cluster) ?? ClusterOf(table, mesh.Destination.Cluster);
+            if (cluster is null)
+            {
+                await LocalReply.WriteAsync(context, 503, ResponseFlags.NoClusterFound, "no cluster", _flagsHeader);
+                return;
+            }
+
+            mesh.Cluster = cluster.Config;
+            mesh.ClusterState = cluster;
+            mesh.UpstreamPathAndQuery = RewritePath(context.Request, route, request);
+            if (cors is not null)
+            {
+                context.Response.OnStarting(() =>
+                {
+                    CorsHandler.OnResponse(context, cors);
+                    return Task.CompletedTask;
+                });
+            }
+
+            await AttemptAsync(context, mesh, route, cluster, cancellation);
+        }
+        catch (OperationCanceledException) when (routeTimeout?.IsCancellationRequested == true && !context.RequestAborted.IsCancellationRequested)
+        {
+            await LocalReply.WriteAsync(context, 504, ResponseFlags.UpstreamRequestTimeout, "upstream request timeout", _flagsHeader);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            mesh.Flags |= ResponseFlags.DownstreamConnectionTermination;
+        }
+    }
+
+    /// <summary>Delay, then abort, as the route's <c>fault</c> samples them. Returns true when the request was aborted.</summary>
+    private async Task<bool> InjectFaultAsync(HttpContext context, MeshRequest mesh, CompiledRoute route, CancellationToken cancellation)
+    {
+        var fault = FaultInjector.Decide(route.Rule?.Fault, random);
+        if (fault.Delay is { } delay)
+        {
+            mesh.Flags |= ResponseFlags.DelayInjected;
+            await Task.Delay(delay, time, cancellation);
         }
 
-        mesh.Cluster = cluster.Config;
-        var endpoint = cluster.Pick(new LoadBalancingContext(random, HashKey(context, cluster.Config.Policy?.LoadBalancer?.ConsistentHash)));
-        if (endpoint is null)
+        if (!fault.Aborts)
         {
-            await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream", _flagsHeader);
-            return;
+            return false;
         }
 
-        mesh.Endpoint = endpoint.Endpoint;
-        mesh.UpstreamAuthority = UpstreamAuthority(context, mesh, route.Rule?.Rewrite);
-        mesh.UpstreamPathAndQuery = RewritePath(context.Request, route, request);
+        var status = fault.AbortHttpStatus ?? 200;
+        await LocalReply.WriteAsync(context, status, ResponseFlags.FaultInjected, "fault filter abort", _flagsHeader, fault.AbortGrpcStatus);
+        return true;
+    }
+
+    /// <summary>The attempt loop: endpoint, circuit breaker, forward, and retry within the policy and the budget.</summary>
+    private async Task AttemptAsync(HttpContext context, MeshRequest mesh, CompiledRoute route, ClusterState cluster, CancellationToken cancellation)
+    {
+        var policy = route.Retry;
+        var body = new ReplayableRequestBody(context.Request.Body, ReplayableRequestBody.DefaultLimit);
+        context.Request.Body = body;
         if (route.Mirrors.Count > 0)
         {
             await mirror.PrepareAsync(context, route);
-            mirror.Mirror(context, mesh, route);
         }
 
-        if (cors is not null)
+        cluster.RetryBudget.RecordRequest();
+        var tried = new List<EndpointState>();
+        var mirrored = false;
+        var isRetry = false;
+        while (true)
         {
-            context.Response.OnStarting(() =>
+            var endpoint = cluster.Pick(new LoadBalancingContext(random, HashKey(context, cluster.Config.Policy?.LoadBalancer?.ConsistentHash)),
+                policy.AvoidPreviousHosts ? tried : null);
+            if (endpoint is null)
             {
-                CorsHandler.OnResponse(context, cors);
-                return Task.CompletedTask;
-            });
+                await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream", _flagsHeader);
+                return;
+            }
+
+            tried.Add(endpoint);
+            mesh.Endpoint = endpoint.Endpoint;
+            mesh.UpstreamAuthority = UpstreamAuthority(context, mesh, route.Rule?.Rewrite);
+            if (!mirrored && route.Mirrors.Count > 0)
+            {
+                mirror.Mirror(context, mesh, route);
+                mirrored = true;
+            }
+
+            using var lease = await cluster.ConnectionPool.AcquireAsync(cancellation);
+            if (lease is null)
+            {
+                ReleaseRetry(cluster, ref isRetry);
+                await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamOverflow, "upstream connect error or disconnect/reset before headers. reset reason: overflow", _flagsHeader);
+                return;
+            }
+
+            var outcome = await ForwardOnceAsync(context, mesh, endpoint, policy, body, cancellation);
+            ReleaseRetry(cluster, ref isRetry);
+            cluster.Report(endpoint, outcome.Outcome);
+            if (outcome.Error == ForwarderError.None && !mesh.RetryReserved)
+            {
+                return;
+            }
+
+            if (!mesh.RetryReserved && outcome.Error != ForwarderError.None)
+            {
+                if (context.Response.HasStarted || cancellation.IsCancellationRequested || !TryReserveRetry(mesh, policy, cluster, outcome.Outcome, body))
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    await ReportErrorAsync(context, mesh, outcome.Outcome, outcome.Error);
+                    return;
+                }
+            }
+
+            // A retry was reserved (budget and breaker taken): reset what the attempt left on the response and go again.
+            isRetry = true;
+            mesh.RetryReserved = false;
+            ResetResponse(context);
+            await Task.Delay(policy.Backoff(mesh.Attempts, random), time, cancellation);
+            body.Rewind();
+        }
+    }
+
+    private async Task<(ForwarderError Error, AttemptOutcome Outcome)> ForwardOnceAsync(
+        HttpContext context, MeshRequest mesh, EndpointState endpoint, RetryPolicy policy, ReplayableRequestBody body, CancellationToken cancellation)
+    {
+        var config = mesh.Cluster!.IsInbound
+            ? (mesh.Cluster.Protocol.IsHttp2() ? Http2 : Http11)
+            : (endpoint.Endpoint.Workload.HasSidecar || mesh.Cluster.Protocol.IsHttp2() ? Http2 : Http11);
+        using var perTry = policy.PerTryTimeout is { } perTryTimeout ? CancellationTokenSource.CreateLinkedTokenSource(cancellation) : null;
+        perTry?.CancelAfter(policy.PerTryTimeout!.Value);
+        mesh.Attempts++;
+        mesh.Outcome = null;
+        endpoint.RequestStarted();
+        ForwarderError error;
+        try
+        {
+            error = await forwarder.SendAsync(context, $"http://{endpoint.Endpoint.Authority}", upstream.Invoker, config, transformer, perTry?.Token ?? cancellation);
+        }
+        finally
+        {
+            endpoint.RequestFinished();
         }
 
-        await ForwardAsync(context, mesh, endpoint);
+        if (error == ForwarderError.None)
+        {
+            return (error, mesh.Outcome ?? AttemptOutcome.Response(context.Response.StatusCode));
+        }
+
+        var failure = perTry?.IsCancellationRequested == true && !cancellation.IsCancellationRequested
+            ? UpstreamFailure.Timeout
+            : Classify(error, context.Features.Get<IForwarderErrorFeature>()?.Exception);
+        return (error, mesh.Outcome ?? AttemptOutcome.Failed(failure));
+    }
+
+    /// <summary>Takes a retry from the policy, the retry budget and the circuit breaker's retry limit, or marks URX.</summary>
+    internal static bool TryReserveRetry(MeshRequest mesh, RetryPolicy policy, ClusterState cluster, AttemptOutcome outcome, ReplayableRequestBody? body)
+    {
+        if (!policy.IsRetriable(outcome))
+        {
+            return false;
+        }
+
+        if (mesh.Attempts > policy.Retries || body?.CanReplay == false || !cluster.RetryBudget.TryRetry() || !cluster.ConnectionPool.TryStartRetry())
+        {
+            mesh.Flags |= ResponseFlags.UpstreamRetryLimitExceeded;
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void ReleaseRetry(ClusterState cluster, ref bool isRetry)
+    {
+        if (isRetry)
+        {
+            cluster.ConnectionPool.RetryFinished();
+            isRetry = false;
+        }
+    }
+
+    private static void ResetResponse(HttpContext context)
+    {
+        context.Features.Set<IForwarderErrorFeature>(null);
+        context.Response.Headers.Clear();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private static UpstreamFailure Classify(ForwarderError error, Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut })
+            {
+                return UpstreamFailure.ConnectFailure;
+            }
+
+            if (e is HttpProtocolException { ErrorCode: 0x7 })
+            {
+                return UpstreamFailure.RefusedStream;
+            }
+        }
+
+        return error is ForwarderError.RequestCreation ? UpstreamFailure.ConnectFailure : UpstreamFailure.Reset;
+    }
+
+    private Task ReportErrorAsync(HttpContext context, MeshRequest mesh, AttemptOutcome outcome, ForwarderError error) => (outcome.Failure, error) switch
+    {
+        (UpstreamFailure.Timeout, _) or (_, ForwarderError.RequestTimedOut) =>
+            LocalReply.WriteAsync(context, 504, ResponseFlags.UpstreamRequestTimeout, "upstream request timeout", _flagsHeader),
+        (_, ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient or
+            ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient)
+            => LocalReply.WriteAsync(context, 499, ResponseFlags.DownstreamConnectionTermination, "downstream disconnected", _flagsHeader),
+        (UpstreamFailure.ConnectFailure, _) =>
+            LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionFailure, "upstream connect error or disconnect/reset before headers. reset reason: connection failure", _flagsHeader),
+        _ => LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionTermination, "upstream connect error or disconnect/reset before headers. reset reason: connection termination", _flagsHeader),
+    };
+
+    /// <summary>The route's timeout, or for gRPC the caller's <c>grpc-timeout</c> when it is sooner (Istio honours it).</summary>
+    private CancellationTokenSource? RouteTimeout(HttpContext context, CompiledRoute route)
+    {
+        var timeout = route.Timeout;
+        if (LocalReply.IsGrpc(context.Request) && GrpcTimeout.TryParse(context.Request.Headers["grpc-timeout"], out var deadline) && (timeout is null || deadline < timeout))
+        {
+            timeout = deadline;
+        }
+
+        if (timeout is null)
+        {
+            return null;
+        }
+
+        var source = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        source.CancelAfter(timeout.Value);
+        return source;
     }
 
     /// <summary>The key consistent hashing uses: a header, a cookie, a query parameter or the client's address.</summary>
@@ -145,44 +359,6 @@ internal sealed class MeshRequestHandler(
         { HttpQueryParameterName: { } parameter } => context.Request.Query[parameter].ToString() is { Length: > 0 } value ? value : null,
         { UseSourceIp: true } => context.Connection.RemoteIpAddress?.ToString(),
         _ => null,
-    };
-
-    private async Task ForwardAsync(HttpContext context, MeshRequest mesh, EndpointState endpoint)
-    {
-        var config = mesh.Cluster!.IsInbound
-            ? (mesh.Cluster.Protocol.IsHttp2() ? Http2 : Http11)
-            : (endpoint.Endpoint.Workload.HasSidecar || mesh.Cluster.Protocol.IsHttp2() ? Http2 : Http11);
-        endpoint.RequestStarted();
-        mesh.Attempts++;
-        ForwarderError error;
-        try
-        {
-            error = await forwarder.SendAsync(context, $"http://{endpoint.Endpoint.Authority}", upstream.Invoker, config, transformer);
-        }
-        finally
-        {
-            endpoint.RequestFinished();
-        }
-
-        if (error != ForwarderError.None)
-        {
-            await ReportErrorAsync(context, error);
-        }
-        else if (_flagsHeader && !context.Response.HasStarted)
-        {
-            context.Response.Headers[LocalReply.FlagsHeader] = ResponseFlagNames.Format(mesh.Flags);
-        }
-    }
-
-    private Task ReportErrorAsync(HttpContext context, ForwarderError error) => error switch
-    {
-        ForwarderError.RequestTimedOut => LocalReply.WriteAsync(context, 504, ResponseFlags.UpstreamRequestTimeout, "upstream request timeout", _flagsHeader),
-        ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient or
-            ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient
-            => LocalReply.WriteAsync(context, 499, ResponseFlags.DownstreamConnectionTermination, "downstream disconnected", _flagsHeader),
-        ForwarderError.Request or ForwarderError.RequestCreation
-            => LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionFailure, "upstream connect error or disconnect/reset before headers. reset reason: connection failure", _flagsHeader),
-        _ => LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionTermination, "upstream connect error or disconnect/reset before headers. reset reason: connection termination", _flagsHeader),
     };
 
     /// <summary>Outbound hops carry the logical service name, as the app would have written it; others keep the client's.</summary>
@@ -238,5 +414,5 @@ internal sealed class MeshRequestHandler(
         return $"{scheme}://{host}{port}{path}{query}";
     }
 
-    private static ClusterState? ClusterOf(RouteTable table, string name) => table.Cluster(name) is { } config ? new ClusterState(config) : null;
+    private ClusterState? ClusterOf(RouteTable table, string name) => table.Cluster(name) is { } config ? new ClusterState(config, time) : null;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Mesh.Config.Model.Networking;
 using Mesh.DataPlane;
+using Mesh.DataPlane.Resilience;
 using Mesh.DataPlane.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -61,8 +62,22 @@ internal sealed class MeshTransformer(ProxyIdentity identity) : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var mesh = httpContext.Features.Get<MeshRequest>()!;
+        if (proxyResponse is not null)
+        {
+            var grpcStatus = proxyResponse.Headers.TryGetValues("grpc-status", out var values) && int.TryParse(values.FirstOrDefault(), out var code) ? code : (int?)null;
+            mesh.Outcome = AttemptOutcome.Response((int)proxyResponse.StatusCode, grpcStatus);
+
+            // A retriable answer is held back (nothing is copied to the client) when a retry can be reserved.
+            if (mesh.Route is { Retry.Retries: > 0 } route && mesh.ClusterState is { } cluster &&
+                MeshRequestHandler.TryReserveRetry(mesh, route.Retry, cluster, mesh.Outcome.Value, httpContext.Request.Body as Resilience.ReplayableRequestBody))
+            {
+                mesh.RetryReserved = true;
+                return false;
+            }
+        }
+
+        var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;
         if (mesh.Listener.Kind != ListenerKind.Inbound)
         {

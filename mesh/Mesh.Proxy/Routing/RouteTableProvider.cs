@@ -10,7 +10,7 @@ namespace Mesh.Proxy.Routing;
 /// atomically and a change token fires, as YARP's InMemoryConfigProvider does; requests read the table once and keep
 /// it for their lifetime. Cluster state (balancer position, endpoint load) survives a swap for clusters that remain.
 /// </summary>
-public sealed class RouteTableProvider
+public sealed class RouteTableProvider(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, ClusterState> _clusters = new(StringComparer.Ordinal);
     private RouteTable _current = RouteTable.Empty;
@@ -32,7 +32,7 @@ public sealed class RouteTableProvider
         ArgumentNullException.ThrowIfNull(table);
         foreach (var (name, config) in table.Clusters)
         {
-            _clusters.AddOrUpdate(name, static (_, c) => new ClusterState(c), static (_, state, c) =>
+            _clusters.AddOrUpdate(name, (_, c) => new ClusterState(c, time), static (_, state, c) =>
             {
                 state.Update(c);
                 return state;
