@@ -25,9 +25,16 @@ public sealed class HttpEchoServer : IAsyncDisposable
 
     public int Requests => _requests;
 
+    /// <summary>Starts counting requests from zero (after a fixture's readiness probes).</summary>
+    public void ResetCount() => Interlocked.Exchange(ref _requests, 0);
+
     private int _requests;
 
-    public static async Task<HttpEchoServer> StartAsync(string name, bool http2 = true)
+    /// <summary>
+    /// Starts the server. <paramref name="behavior"/> runs first for every request with its 1-based number; when it
+    /// returns true the request is considered answered (e.g. it set a 503), otherwise the echo is written.
+    /// </summary>
+    public static async Task<HttpEchoServer> StartAsync(string name, bool http2 = true, Func<int, HttpContext, Task<bool>>? behavior = null)
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateBuilder();
@@ -37,7 +44,12 @@ public sealed class HttpEchoServer : IAsyncDisposable
         var server = new HttpEchoServer(app, port);
         app.Run(async context =>
         {
-            Interlocked.Increment(ref server._requests);
+            var number = Interlocked.Increment(ref server._requests);
+            if (behavior is not null && await behavior(number, context))
+            {
+                return;
+            }
+
             context.Response.Headers["x-served-by"] = name;
             context.Response.Headers["x-remove-me"] = "present";
             await context.Response.WriteAsJsonAsync(new EchoedRequest(

@@ -22,9 +22,10 @@ public sealed class ProxyHost : IAsyncDisposable
     public CapturedLogs Logs { get; }
 
     /// <summary>Starts a gateway listening on <paramref name="gatewayListen"/>.</summary>
-    public static Task<ProxyHost> StartGatewayAsync(Uri controlPlane, string gatewayListen, string name = "istio-ingressgateway") =>
+    public static Task<ProxyHost> StartGatewayAsync(Uri controlPlane, string gatewayListen, string name = "istio-ingressgateway", bool responseFlagsHeader = false) =>
         StartAsync(new Dictionary<string, string?>
         {
+            ["Mesh:ResponseFlagsHeader"] = responseFlagsHeader ? "true" : "false",
             ["Mesh:Mode"] = "Gateway",
             ["Mesh:ControlPlane"] = controlPlane.ToString(),
             ["Mesh:Workload:Name"] = name,

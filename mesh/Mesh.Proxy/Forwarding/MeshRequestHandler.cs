@@ -171,7 +171,7 @@ internal sealed class MeshRequestHandler(
     private async Task AttemptAsync(HttpContext context, MeshRequest mesh, CompiledRoute route, ClusterState cluster, CancellationToken cancellation)
     {
         var policy = route.Retry;
-        var body = new ReplayableRequestBody(context.Request.Body, ReplayableRequestBody.DefaultLimit);
+        var body = new ReplayableRequestBody(context.Request.Body, ReplayableRequestBody.DefaultLimit, context.Request.ContentLength);
         context.Request.Body = body;
         if (route.Mirrors.Count > 0)
         {
@@ -219,6 +219,12 @@ internal sealed class MeshRequestHandler(
 
             if (!mesh.RetryReserved && outcome.Error != ForwarderError.None)
             {
+                // The upstream answered before reading the whole body (e.g. an early 503): the answer went out whole.
+                if (context.Response.HasStarted && outcome.Error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled)
+                {
+                    return;
+                }
+
                 if (context.Response.HasStarted || cancellation.IsCancellationRequested || !TryReserveRetry(mesh, policy, cluster, outcome.Outcome, body))
                 {
                     cancellation.ThrowIfCancellationRequested();
@@ -231,8 +237,15 @@ internal sealed class MeshRequestHandler(
             isRetry = true;
             mesh.RetryReserved = false;
             ResetResponse(context);
+            if (!body.Rewind())
+            {
+                ReleaseRetry(cluster, ref isRetry);
+                mesh.Flags |= ResponseFlags.UpstreamRetryLimitExceeded;
+                await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionTermination, "upstream reset; the request body was too large to retry", _flagsHeader);
+                return;
+            }
+
             await Task.Delay(policy.Backoff(mesh.Attempts, random), time, cancellation);
-            body.Rewind();
         }
     }
 

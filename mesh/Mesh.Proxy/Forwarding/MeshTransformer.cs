@@ -12,8 +12,10 @@ namespace Mesh.Proxy.Forwarding;
 /// path, <c>x-request-id</c>, the peer metadata exchange, the route's header operations, and
 /// <c>x-envoy-upstream-service-time</c> on the way back.
 /// </summary>
-internal sealed class MeshTransformer(ProxyIdentity identity) : HttpTransformer
+internal sealed class MeshTransformer(ProxyIdentity identity, Microsoft.Extensions.Options.IOptions<Configuration.ProxyOptions> options) : HttpTransformer
 {
+    private readonly bool _flagsHeader = options.Value.ResponseFlagsHeader;
+
     public const string RequestIdHeader = "x-request-id";
     public const string UpstreamServiceTimeHeader = "x-envoy-upstream-service-time";
 
@@ -73,6 +75,7 @@ internal sealed class MeshTransformer(ProxyIdentity identity) : HttpTransformer
                 MeshRequestHandler.TryReserveRetry(mesh, route.Retry, cluster, mesh.Outcome.Value, httpContext.Request.Body as Resilience.ReplayableRequestBody))
             {
                 mesh.RetryReserved = true;
+                (httpContext.Request.Body as Resilience.ReplayableRequestBody)?.Freeze();
                 return false;
             }
         }
@@ -87,6 +90,11 @@ internal sealed class MeshTransformer(ProxyIdentity identity) : HttpTransformer
 
         Apply(mesh.Route?.Rule?.Headers?.Response, headers);
         Apply(mesh.Destination?.Headers?.Response, headers);
+        if (_flagsHeader)
+        {
+            headers[LocalReply.FlagsHeader] = ResponseFlagNames.Format(mesh.Flags);
+        }
+
         return copyBody;
     }
 

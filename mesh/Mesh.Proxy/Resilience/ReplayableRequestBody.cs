@@ -6,29 +6,41 @@ namespace Mesh.Proxy.Resilience;
 /// bytes and then continues from the original stream. Past the limit the body can no longer be replayed, and the
 /// request is not retried.
 /// </summary>
-public sealed class ReplayableRequestBody(Stream inner, int limit) : Stream
+public sealed class ReplayableRequestBody(Stream inner, int limit, long? declaredLength = null) : Stream
 {
     public const int DefaultLimit = 64 * 1024;
 
     private readonly MemoryStream _kept = new();
+    private readonly bool _tooLarge = declaredLength > limit;
     private long _replayPosition = -1;
+    private volatile bool _frozen;
 
-    /// <summary>False once more than the limit was read: the body can no longer be sent again.</summary>
-    public bool CanReplay => _kept.Length <= limit;
+    /// <summary>False when the declared length or the bytes read exceed the limit: the body cannot be sent again.</summary>
+    public bool CanReplay => !_tooLarge && _kept.Length <= limit;
 
-    /// <summary>Starts the body again from its first byte, for the next attempt.</summary>
-    public void Rewind()
+    /// <summary>Stops the failed attempt from consuming more of the body: its reads end here until the next rewind.</summary>
+    public void Freeze() => _frozen = true;
+
+    /// <summary>Starts the body again from its first byte, for the next attempt. False when it cannot be replayed.</summary>
+    public bool Rewind()
     {
         if (!CanReplay)
         {
-            throw new InvalidOperationException("the request body grew past the retry buffer and cannot be replayed");
+            return false;
         }
 
         _replayPosition = 0;
+        _frozen = false;
+        return true;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_frozen)
+        {
+            return 0;
+        }
+
         if (_replayPosition >= 0 && _replayPosition < _kept.Length)
         {
             var count = (int)Math.Min(buffer.Length, _kept.Length - _replayPosition);
