@@ -57,6 +57,7 @@ public static class ServiceMeshExtensions
             .WithEnvironment("Mesh__Workload__Labels__istio", "ingressgateway")
             .WithEnvironment("Mesh__Workload__Labels__app", name)
             .WithEnvironment("Mesh__GatewayListen__0", Address(port))
+            .WithEnvironment("Mesh__ResponseFlagsHeader", "true")
             .WithEnvironment("Mesh__Admin", HostAndPort(mesh.Builder, name, "admin"))
             .WithHttpHealthCheck("/healthz/ready", endpointName: "admin")
             .WaitFor(mesh.ControlPlane);

@@ -65,6 +65,13 @@ public static class AdminApi
                 statusCode: deleted ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         });
 
+        // Back to exactly what the folder says: every applied resource and API deletion is dropped.
+        api.MapPost("/config/reset", (ConfigStore store) =>
+        {
+            var findings = store.ResetApplied();
+            return Results.Json(new { revision = store.Status.Revision, findings = findings.Select(Describe) });
+        });
+
         api.MapGet("/config/status", (ConfigStore store) =>
         {
             var status = store.Status;

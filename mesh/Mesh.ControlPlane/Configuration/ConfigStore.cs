@@ -113,6 +113,15 @@ public sealed partial class ConfigStore
         }
     }
 
+    /// <summary>Drops every resource applied through the API (and every deletion of a folder resource): back to the folder.</summary>
+    public IReadOnlyList<Finding> ResetApplied()
+    {
+        lock (_lock)
+        {
+            return TryAccept(_files, _fileFindings, new Dictionary<string, MeshResource?>(StringComparer.Ordinal), "reset to the config folder");
+        }
+    }
+
     private void ReloadFilesLocked(string reason)
     {
         var loaded = ConfigLoader.LoadPaths([_directory]);

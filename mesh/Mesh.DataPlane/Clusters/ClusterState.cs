@@ -13,6 +13,7 @@ public sealed class ClusterState : IDisposable
 {
     private readonly TimeProvider _time;
     private volatile Snapshot _snapshot;
+    private long _retries;
 
     public ClusterState(ClusterConfig config, TimeProvider time)
     {
@@ -38,6 +39,11 @@ public sealed class ClusterState : IDisposable
     public OutlierDetector OutlierDetector => _snapshot.OutlierDetector;
 
     public RetryBudget RetryBudget => _snapshot.RetryBudget;
+
+    /// <summary>Retries sent to this cluster (Envoy's <c>upstream_rq_retry</c>).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    public void RecordRetry() => Interlocked.Increment(ref _retries);
 
     public void Update(ClusterConfig config)
     {

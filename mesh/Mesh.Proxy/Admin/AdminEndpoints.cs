@@ -17,6 +17,11 @@ public static class AdminEndpoints
             ? Results.Text("ready")
             : Results.Text("waiting for config from the control plane", statusCode: StatusCodes.Status503ServiceUnavailable));
         admin.MapGet("/healthz/live", () => Results.Text("live"));
+        admin.MapGet("/runtime", (RuntimeOverrides runtime) => Results.Json(runtime.Values));
+        admin.MapPost("/runtime_modify", (HttpRequest request, RuntimeOverrides runtime) =>
+            runtime.Modify(request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString()))) is { } error
+                ? Results.Text(error, statusCode: StatusCodes.Status400BadRequest)
+                : Results.Json(runtime.Values));
         admin.MapGet(ConfigDumpPath, (ProxyConfigState state, RouteTableProvider routes, ListenerMap listeners) =>
             Results.Json(ConfigDump.Create(state, routes, listeners)));
         return endpoints;

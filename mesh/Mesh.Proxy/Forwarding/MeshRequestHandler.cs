@@ -37,6 +37,7 @@ internal sealed class MeshRequestHandler(
     TimeProvider time,
     ProxyTelemetry telemetry,
     RequestMirror mirror,
+    Admin.RuntimeOverrides runtime,
     IOptions<ProxyOptions> options)
 {
     private static readonly ForwarderRequestConfig Http2 = new() { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact, ActivityTimeout = TimeSpan.FromMinutes(5) };
@@ -55,6 +56,7 @@ internal sealed class MeshRequestHandler(
 
         var mesh = new MeshRequest(listener, Stopwatch.GetTimestamp());
         context.Features.Set(mesh);
+        telemetry.RequestStarted();
         if (listener.Kind == ListenerKind.Inbound)
         {
             mesh.Source = PeerMetadata.Decode(context.Request.Headers[PeerMetadata.HeaderName]);
@@ -106,25 +108,26 @@ internal sealed class MeshRequestHandler(
             return;
         }
 
-        using var routeTimeout = RouteTimeout(context, route);
+        using var routeTimeout = RouteTimeout(context, route, out var grpcDeadline);
         var cancellation = routeTimeout?.Token ?? context.RequestAborted;
         try
         {
+            // The destination is chosen first so that a fault's metrics carry it, as Envoy's do.
+            mesh.Destination = route.PickCluster(random);
+            var cluster = mesh.Destination is null ? null : routes.Cluster(mesh.Destination.Cluster) ?? ClusterOf(table, mesh.Destination.Cluster);
+            mesh.Cluster = cluster?.Config;
+            mesh.ClusterState = cluster;
             if (await InjectFaultAsync(context, mesh, route, cancellation))
             {
                 return;
             }
 
-            mesh.Destination = route.PickCluster(random);
-            var cluster = mesh.Destination is null ? null : routes.Cluster(mesh.Destination.Cluster) ?? ClusterOf(table, mesh.Destination.Cluster);
             if (cluster is null)
             {
                 await LocalReply.WriteAsync(context, 503, ResponseFlags.NoClusterFound, "no cluster", _flagsHeader);
                 return;
             }
 
-            mesh.Cluster = cluster.Config;
-            mesh.ClusterState = cluster;
             mesh.UpstreamPathAndQuery = RewritePath(context.Request, route, request);
             if (cors is not null)
             {
@@ -139,7 +142,8 @@ internal sealed class MeshRequestHandler(
         }
         catch (OperationCanceledException) when (routeTimeout?.IsCancellationRequested == true && !context.RequestAborted.IsCancellationRequested)
         {
-            await LocalReply.WriteAsync(context, 504, ResponseFlags.UpstreamRequestTimeout, "upstream request timeout", _flagsHeader);
+            // A gRPC caller's own deadline ran out: answer as gRPC does, DEADLINE_EXCEEDED.
+            await LocalReply.WriteAsync(context, 504, ResponseFlags.UpstreamRequestTimeout, "upstream request timeout", _flagsHeader, grpcDeadline ? 4 : null);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -150,7 +154,8 @@ internal sealed class MeshRequestHandler(
     /// <summary>Delay, then abort, as the route's <c>fault</c> samples them. Returns true when the request was aborted.</summary>
     private async Task<bool> InjectFaultAsync(HttpContext context, MeshRequest mesh, CompiledRoute route, CancellationToken cancellation)
     {
-        var fault = FaultInjector.Decide(route.Rule?.Fault, random);
+        // Inbound traffic may carry a fault set at runtime on this proxy's admin port (the chaos engine's instance fault).
+        var fault = FaultInjector.Decide(route.Rule?.Fault ?? (mesh.Listener.Kind == ListenerKind.Inbound ? runtime.InboundFault : null), random);
         if (fault.Delay is { } delay)
         {
             mesh.Flags |= ResponseFlags.DelayInjected;
@@ -235,6 +240,7 @@ internal sealed class MeshRequestHandler(
 
             // A retry was reserved (budget and breaker taken): reset what the attempt left on the response and go again.
             isRetry = true;
+            cluster.RecordRetry();
             mesh.RetryReserved = false;
             ResetResponse(context);
             if (!body.Rewind())
@@ -345,12 +351,14 @@ internal sealed class MeshRequestHandler(
     };
 
     /// <summary>The route's timeout, or for gRPC the caller's <c>grpc-timeout</c> when it is sooner (Istio honours it).</summary>
-    private CancellationTokenSource? RouteTimeout(HttpContext context, CompiledRoute route)
+    private static CancellationTokenSource? RouteTimeout(HttpContext context, CompiledRoute route, out bool grpcDeadline)
     {
         var timeout = route.Timeout;
+        grpcDeadline = false;
         if (LocalReply.IsGrpc(context.Request) && GrpcTimeout.TryParse(context.Request.Headers["grpc-timeout"], out var deadline) && (timeout is null || deadline < timeout))
         {
             timeout = deadline;
+            grpcDeadline = true;
         }
 
         if (timeout is null)

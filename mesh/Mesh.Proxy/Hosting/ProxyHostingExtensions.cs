@@ -43,6 +43,7 @@ public static class ProxyHostingExtensions
         builder.Services.AddSingleton<MeshTransformer>();
         builder.Services.AddSingleton<MeshRequestHandler>();
         builder.Services.AddSingleton<RequestMirror>();
+        builder.Services.AddSingleton<RuntimeOverrides>();
         builder.Services.AddSingleton<ProxyTelemetry>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyTelemetry.MeterName).AddPrometheusExporter());
 

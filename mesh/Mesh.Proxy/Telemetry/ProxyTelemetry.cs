@@ -22,17 +22,23 @@ public sealed class ProxyTelemetry : IDisposable
     private readonly Histogram<double> _duration;
     private readonly DataPlane.ProxyIdentity _self;
 
-    public ProxyTelemetry(IMeterFactory meters, DataPlane.ProxyIdentity self)
+    private long _activeRequests;
+
+    public ProxyTelemetry(IMeterFactory meters, DataPlane.ProxyIdentity self, Routing.RouteTableProvider routes)
     {
         _self = self;
         _meter = meters.Create(MeterName);
+        CreateClusterInstruments(routes);
         _requests = _meter.CreateCounter<long>("istio_requests_total", description: "Requests handled by the proxy, by source, destination and outcome.");
         _duration = _meter.CreateHistogram<double>("istio_request_duration_milliseconds", "ms", "Request duration seen by the proxy.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
+    public void RequestStarted() => Interlocked.Increment(ref _activeRequests);
+
     public void RequestCompleted(HttpContext context, MeshRequest mesh)
     {
+        Interlocked.Decrement(ref _activeRequests);
         var tags = Labels(context, mesh);
         _requests.Add(1, tags);
         _duration.Record(Stopwatch.GetElapsedTime(mesh.StartTimestamp).TotalMilliseconds, tags);
@@ -76,6 +82,27 @@ public sealed class ProxyTelemetry : IDisposable
         var trailers = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseTrailersFeature>()?.Trailers;
         var status = trailers?["grpc-status"].ToString();
         return string.IsNullOrEmpty(status) ? context.Response.Headers["grpc-status"].ToString() : status;
+    }
+
+    /// <summary>
+    /// The proxy's own stats, with Envoy's names (Istio exposes them as <c>envoy_*</c>): requests in flight and queued
+    /// per cluster, circuit-breaker overflows, retries, retries refused by the budget or breaker, ejections, config version.
+    /// </summary>
+    private void CreateClusterInstruments(Routing.RouteTableProvider routes)
+    {
+        IEnumerable<Measurement<long>> PerCluster(Func<DataPlane.Clusters.ClusterState, long> value) =>
+            routes.Clusters.Select(c => new Measurement<long>(value(c.Value), new KeyValuePair<string, object?>("cluster_name", c.Key)));
+
+        _meter.CreateObservableGauge("envoy_http_downstream_rq_active", () => Interlocked.Read(ref _activeRequests), description: "Requests the proxy is handling now.");
+        _meter.CreateObservableGauge("envoy_cluster_upstream_rq_active", () => PerCluster(c => c.ConnectionPool.Active), description: "Requests in flight per cluster.");
+        _meter.CreateObservableGauge("envoy_cluster_upstream_rq_pending_active", () => PerCluster(c => c.ConnectionPool.Pending), description: "Requests queued for a connection-pool slot per cluster.");
+        _meter.CreateObservableCounter("envoy_cluster_upstream_rq_pending_overflow", () => PerCluster(c => c.ConnectionPool.Overflows), description: "Requests refused by the circuit breaker (UO).");
+        _meter.CreateObservableCounter("envoy_cluster_upstream_rq_retry", () => PerCluster(c => c.Retries), description: "Retries sent.");
+        _meter.CreateObservableCounter("envoy_cluster_upstream_rq_retry_overflow", () => PerCluster(c => c.RetryBudget.Exhausted + c.ConnectionPool.RetryOverflows), description: "Retries refused by the retry budget or maxRetries.");
+        _meter.CreateObservableCounter("envoy_cluster_upstream_rq_retry_budget_exhausted", () => PerCluster(c => c.RetryBudget.Exhausted), description: "Retries refused by the retry budget.");
+        _meter.CreateObservableGauge("envoy_cluster_outlier_detection_ejections_active", () => PerCluster(c => c.OutlierDetector.EjectedCount(c.Endpoints)), description: "Endpoints ejected now.");
+        _meter.CreateObservableCounter("envoy_cluster_outlier_detection_ejections_enforced", () => PerCluster(c => c.OutlierDetector.Ejections), description: "Ejections so far.");
+        _meter.CreateObservableGauge("mesh_proxy_config_version", () => long.TryParse(routes.Current.Version, out var version) ? version : 0, description: "The config version the proxy routes with.");
     }
 
     public void Dispose() => _meter.Dispose();

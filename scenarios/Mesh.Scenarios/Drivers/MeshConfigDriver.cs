@@ -32,7 +32,7 @@ public sealed class MeshConfigDriver(RunningMesh mesh, HttpClient http, ControlP
         await controlPlane.WaitUntilSyncedAsync(TimeSpan.FromMinutes(1), newerThan: before);
     }
 
-    /// <summary>Deletes what this scenario applied, so the next one starts from the folder's config.</summary>
+    /// <summary>Drops what this scenario applied (the control plane's reset), so the next one starts from the folder's config.</summary>
     public async Task ResetAsync()
     {
         if (_applied.Count == 0)
@@ -41,11 +41,8 @@ public sealed class MeshConfigDriver(RunningMesh mesh, HttpClient http, ControlP
         }
 
         var before = await controlPlane.NewestAckedVersionAsync();
-        foreach (var key in _applied.Distinct())
-        {
-            using var response = await http.DeleteAsync(new Uri(mesh.ControlPlane, $"/api/config/{key}"));
-        }
-
+        using var response = await http.PostAsync(new Uri(mesh.ControlPlane, "/api/config/reset"), null);
+        response.EnsureSuccessStatusCode();
         _applied.Clear();
         await controlPlane.WaitUntilSyncedAsync(TimeSpan.FromMinutes(1), newerThan: before);
     }

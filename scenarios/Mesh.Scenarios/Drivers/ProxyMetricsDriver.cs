@@ -29,6 +29,20 @@ public sealed class ProxyMetricsDriver(ControlPlaneDriver controlPlane, HttpClie
         return samples;
     }
 
+    /// <summary>The sum of a metric over the proxies of the given workloads and the samples whose labels pass <paramref name="filter"/>.</summary>
+    public async Task<double> SumAsync(string metric, Func<string, bool> workload, Func<MetricSample, bool> filter) =>
+        (await ScrapeAsync(metric, workload)).Where(filter).Sum(s => s.Value);
+
+    /// <summary>Like <see cref="SumAsync"/>, minus what the counter held when the scenario began (baselines cover istio_requests_total).</summary>
+    public async Task<IReadOnlyList<MetricSample>> RequestSamplesSinceBaselineAsync(Func<string, bool> workload)
+    {
+        var now = await ScrapeAsync("istio_requests_total", workload);
+        return now.Select(s => s with
+        {
+            Value = s.Value - _baseline.Where(b => b.Labels.Count == s.Labels.Count && b.Labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(b => b.Value),
+        }).Where(s => s.Value > 0).ToArray();
+    }
+
     /// <summary>The sum of <c>istio_requests_total</c> over the samples that carry every given label.</summary>
     public async Task<double> RequestsAsync(Func<string, bool> workload, params (string Label, string Value)[] labels)
     {

@@ -14,6 +14,9 @@ public sealed class GatewayStepDefinitions(GatewayDriver gateway)
     [When("{string} opens {string} through the gateway")]
     public async Task WhenUserOpens(string user, string path) => Assert.Equal(HttpStatusCode.OK, await gateway.GetAsync(path, user));
 
+    [Then("the page does not show {string}")]
+    public void ThenThePageDoesNotShow(string text) => Assert.DoesNotContain(text, gateway.LastBody);
+
     [Then("the page shows {string}")]
     public void ThenThePageShows(string text) => Assert.Contains(text, gateway.LastBody);
 

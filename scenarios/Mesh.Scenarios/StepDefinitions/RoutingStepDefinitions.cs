@@ -14,6 +14,7 @@ public sealed class RoutingStepDefinitions(ControlPlaneDriver controlPlane, Mesh
         await config.ApplyAsync(file);
     }
 
+    [Given("routing {string} is applied")]
     [When("routing {string} is applied")]
     public Task WhenRoutingIsApplied(string file) => config.ApplyAsync(file);
 

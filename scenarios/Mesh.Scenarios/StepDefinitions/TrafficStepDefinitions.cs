@@ -13,6 +13,10 @@ public sealed class TrafficStepDefinitions(TrafficDriver traffic)
     [When("{int} requests are sent to {string} as user {string}")]
     public Task WhenRequestsAreSentAsUser(int requests, string path, string user) => traffic.RunAsync(traffic.Plan(path, requests, user: user));
 
+    [When("{int} requests are sent to {string} over {int} connections")]
+    public Task WhenRequestsAreSentOverConnections(int requests, string path, int connections) =>
+        traffic.RunAsync(traffic.Plan(path, requests, connections: connections));
+
     [When("{int} requests are sent to {string} at {int} per second")]
     public Task WhenRequestsAreSentAtRate(int requests, string path, int rate) => traffic.RunAsync(traffic.Plan(path, requests, rate));
 
@@ -37,6 +41,10 @@ public sealed class TrafficStepDefinitions(TrafficDriver traffic)
     [Then("at least {double} percent succeed")]
     public void ThenAtLeastPercentSucceed(double percent) =>
         Assert.True(Report().SuccessPercent >= percent, $"{Report().SuccessPercent:0.00}% succeeded, wanted at least {percent}%:\n{Report()}");
+
+    [Then("at most {double} percent succeed")]
+    public void ThenAtMostPercentSucceed(double percent) =>
+        Assert.True(Report().SuccessPercent <= percent, $"{Report().SuccessPercent:0.00}% succeeded, expected failures to show (at most {percent}%):\n{Report()}");
 
     [Then("every response was served by {string}")]
     public void ThenEveryResponseWasServedBy(string instance)

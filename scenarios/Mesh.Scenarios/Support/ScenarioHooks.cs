@@ -5,7 +5,7 @@ namespace Mesh.Scenarios.Support;
 
 /// <summary>Per-scenario setup and cleanup: a metrics baseline before, and the scenario's routing removed after.</summary>
 [Binding]
-public sealed class ScenarioHooks(MeshConfigDriver config, ProxyMetricsDriver metrics, TrafficDriver traffic, IReqnrollOutputHelper output)
+public sealed class ScenarioHooks(MeshConfigDriver config, ProxyMetricsDriver metrics, TrafficDriver traffic, InstanceFaultDriver faults, IReqnrollOutputHelper output)
 {
     [BeforeScenario(Order = 10)]
     public Task TakeMetricsBaseline() => metrics.TakeBaselineAsync();
@@ -18,6 +18,7 @@ public sealed class ScenarioHooks(MeshConfigDriver config, ProxyMetricsDriver me
             output.WriteLine("Load report:\n" + report);
         }
 
+        await faults.ClearAsync();
         await config.ResetAsync();
     }
 }
