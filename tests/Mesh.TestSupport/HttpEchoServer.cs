@@ -53,7 +53,7 @@ public sealed class HttpEchoServer : IAsyncDisposable
             context.Response.Headers["x-served-by"] = name;
             context.Response.Headers["x-remove-me"] = "present";
             await context.Response.WriteAsJsonAsync(new EchoedRequest(
-                name, context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Host.Value ?? "",
+                name, context.Connection.Id, context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Host.Value ?? "",
                 context.Request.Protocol, context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
         });
         await app.StartAsync();
@@ -68,7 +68,7 @@ public sealed class HttpEchoServer : IAsyncDisposable
 }
 
 /// <summary>What an <see cref="HttpEchoServer"/> received.</summary>
-public sealed record EchoedRequest(string ServedBy, string Method, string Path, string Host, string Protocol, Dictionary<string, string> Headers)
+public sealed record EchoedRequest(string ServedBy, string ConnectionId, string Method, string Path, string Host, string Protocol, Dictionary<string, string> Headers)
 {
     public static EchoedRequest Parse(string json) =>
         JsonSerializer.Deserialize<EchoedRequest>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? throw new InvalidOperationException("empty echo");

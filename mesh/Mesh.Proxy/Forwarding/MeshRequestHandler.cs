@@ -269,7 +269,8 @@ internal sealed class MeshRequestHandler(
         ForwarderError error;
         try
         {
-            error = await forwarder.SendAsync(context, $"http://{endpoint.Endpoint.Authority}", upstream.Invoker, config, transformer, perTry?.Token ?? cancellation);
+            var client = upstream.For(mesh.Cluster.Policy?.ConnectionPool);
+            error = await forwarder.SendAsync(context, $"http://{endpoint.Endpoint.Authority}", client, config, transformer, perTry?.Token ?? cancellation);
         }
         finally
         {

@@ -131,6 +131,22 @@ public sealed class ResilienceTests
         Assert.Equal(2, mesh.Backends["slow"].Requests);
     }
 
+    [Theory]
+    [InlineData("", 1)]
+    [InlineData("    connectionPool: {tcp: {maxConnections: 1}, http: {maxRequestsPerConnection: 1}}", 5)]
+    public async Task MaxRequestsPerConnection_OpensAFreshConnectionAfterEachN(string policy, int connections)
+    {
+        await using var mesh = await GatewayFixture.StartAsync(Rule("", policy), ("web", null));
+
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            seen.Add(Mesh.TestSupport.EchoedRequest.Parse((await mesh.GetAsync($"/r{i}")).Body).ConnectionId);
+        }
+
+        Assert.Equal(connections, seen.Count);
+    }
+
     [Fact]
     public async Task OutlierDetection_EjectsTheFailingEndpoint()
     {
@@ -184,15 +200,17 @@ public sealed class ResilienceTests
     public async Task RequestBody_IsReplayedOnRetry_UnlessTooLargeToBuffer()
     {
         await using var mesh = await GatewayFixture.StartAsync(
-            Rule("    retries: {attempts: 1, retryOn: 5xx}"), ("flaky", (n, context) =>
+            Rule("    retries: {attempts: 1, retryOn: 5xx}"), ("flaky", async (n, context) =>
             {
+                // Like an app that reads the request, then fails: every other request answers 503.
+                await context.Request.Body.CopyToAsync(Stream.Null);
                 if (n % 2 == 0)
                 {
-                    return Task.FromResult(false);
+                    return false;
                 }
 
                 context.Response.StatusCode = 503;
-                return Task.FromResult(true);
+                return true;
             }));
 
         using var small = await mesh.Http.PostAsync(mesh.Url("/small"), new StringContent("hello body"));
