@@ -1,7 +1,9 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Control plane: registry, Istio config from ../config, push to every proxy.
-var mesh = builder.AddServiceMesh<Projects.Mesh_ControlPlane, Projects.Mesh_Proxy>("controlplane", "../config");
+// Control plane: registry, Istio config from ../config, push to every proxy, and the CA for mTLS.
+// Mesh:CertificateTtl shortens workload certificates (the scenarios use seconds, to see rotation under load).
+var certificateTtl = TimeSpan.TryParse(builder.Configuration["Mesh:CertificateTtl"], System.Globalization.CultureInfo.InvariantCulture, out var ttl) ? ttl : (TimeSpan?)null;
+var mesh = builder.AddServiceMesh<Projects.Mesh_ControlPlane, Projects.Mesh_Proxy>("controlplane", "../config", certificateTtl: certificateTtl);
 
 // Ingress gateway: the same proxy at the edge, on http://127.0.0.1:8080.
 mesh.AddIngressGateway("istio-ingressgateway", port: 8080);

@@ -27,6 +27,7 @@ public static partial class ConfigLoader
         [("networking.istio.io", "Gateway")] = NetworkingReaders.Gateway,
         [("networking.istio.io", "ServiceEntry")] = NetworkingReaders.ServiceEntry,
         [("networking.istio.io", "Sidecar")] = NetworkingReaders.Sidecar,
+        [("networking.istio.io", "EnvoyFilter")] = EnvoyFilterReader.Read,
         [("security.istio.io", "PeerAuthentication")] = SecurityReaders.PeerAuthentication,
         [("security.istio.io", "AuthorizationPolicy")] = SecurityReaders.AuthorizationPolicy,
         [("security.istio.io", "RequestAuthentication")] = SecurityReaders.RequestAuthentication,
@@ -34,7 +35,7 @@ public static partial class ConfigLoader
 
     /// <summary>Istio kinds that exist but that the mesh does not implement; they are skipped with a warning.</summary>
     private static readonly HashSet<string> UnimplementedKinds =
-        ["EnvoyFilter", "WorkloadEntry", "WorkloadGroup", "ProxyConfig", "Telemetry", "WasmPlugin"];
+        ["WorkloadEntry", "WorkloadGroup", "ProxyConfig", "Telemetry", "WasmPlugin"];
 
     private static readonly string[] IgnoredMetadata =
     [

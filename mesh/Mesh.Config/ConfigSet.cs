@@ -18,6 +18,7 @@ public sealed class ConfigSet
         PeerAuthentications = Resources.OfType<PeerAuthentication>().ToArray();
         AuthorizationPolicies = Resources.OfType<AuthorizationPolicy>().ToArray();
         RequestAuthentications = Resources.OfType<RequestAuthentication>().ToArray();
+        EnvoyFilters = Resources.OfType<EnvoyFilter>().ToArray();
     }
 
     public static ConfigSet Empty { get; } = new([]);
@@ -39,4 +40,6 @@ public sealed class ConfigSet
     public IReadOnlyList<AuthorizationPolicy> AuthorizationPolicies { get; }
 
     public IReadOnlyList<RequestAuthentication> RequestAuthentications { get; }
+
+    public IReadOnlyList<EnvoyFilter> EnvoyFilters { get; }
 }

@@ -19,6 +19,16 @@ public sealed class ServiceMesh(IDistributedApplicationBuilder builder, IResourc
 
     public string Namespace { get; init; } = "default";
 
+    /// <summary>
+    /// The secret service-account tokens are signed with, made fresh for each run of the app host: the app host plays the
+    /// Kubernetes API server, minting each sidecar a token the control plane's CA checks before it signs a certificate.
+    /// </summary>
+    public byte[] TokenKey { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>A service-account token for one workload's identity.</summary>
+    public string TokenFor(string serviceAccount) =>
+        Mesh.Security.ServiceAccountTokens.Issue(TokenKey, Namespace, serviceAccount, TimeSpan.FromDays(7), TimeProvider.System);
+
     public IReadOnlyList<MeshWorkload> Workloads => _workloads;
 
     public IReadOnlyList<IResourceBuilder<ProjectResource>> Gateways => _gateways;

@@ -18,7 +18,7 @@ public static class ServiceMeshExtensions
 
     /// <summary>Adds the control plane, which loads Istio YAML from <paramref name="configDirectory"/>.</summary>
     public static ServiceMesh AddServiceMesh<TControlPlane, TProxy>(this IDistributedApplicationBuilder builder, string name, string configDirectory,
-        int grpcPort = 15010, int httpPort = 15014)
+        int grpcPort = 15010, int httpPort = 15014, TimeSpan? certificateTtl = null)
         where TControlPlane : IProjectMetadata, new()
         where TProxy : IProjectMetadata, new()
     {
@@ -34,6 +34,9 @@ public static class ServiceMeshExtensions
             .WithEnvironment("ControlPlane__HttpListen", Address(httpPort))
             .WithHttpHealthCheck("/health", endpointName: "http");
         var mesh = new ServiceMesh(builder, controlPlane, new TProxy().ProjectPath);
+        controlPlane
+            .WithEnvironment("ControlPlane__TokenKey", Convert.ToBase64String(mesh.TokenKey))
+            .WithEnvironment("ControlPlane__CertificateTtl", (certificateTtl ?? TimeSpan.FromHours(24)).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
         {
             AddOutboundListeners(mesh);
@@ -54,6 +57,7 @@ public static class ServiceMeshExtensions
             .WithEnvironment("Mesh__Workload__Name", name)
             .WithEnvironment("Mesh__Workload__Namespace", mesh.Namespace)
             .WithEnvironment("Mesh__Workload__ServiceAccount", $"{name}-service-account")
+            .WithEnvironment("Mesh__ServiceAccountToken", mesh.TokenFor($"{name}-service-account"))
             .WithEnvironment("Mesh__Workload__Labels__istio", "ingressgateway")
             .WithEnvironment("Mesh__Workload__Labels__app", name)
             .WithEnvironment("Mesh__GatewayListen__0", Address(port))
@@ -88,6 +92,7 @@ public static class ServiceMeshExtensions
             .WithEnvironment("Mesh__Workload__Name", name)
             .WithEnvironment("Mesh__Workload__Namespace", mesh.Namespace)
             .WithEnvironment("Mesh__Workload__ServiceAccount", $"bookinfo-{appLabel}")
+            .WithEnvironment("Mesh__ServiceAccountToken", mesh.TokenFor($"bookinfo-{appLabel}"))
             .WithEnvironment("Mesh__Workload__Labels__app", appLabel)
             .WithEnvironment("Mesh__Workload__Labels__version", version)
             .WithEnvironment("Mesh__Admin", HostAndPort(mesh.Builder, sidecarName, "admin"))

@@ -105,6 +105,31 @@ public static class AdminApi
             };
         });
 
+        api.MapGet("/ca", (Security.CertificateService certificates) => certificates.Enabled
+            ? Results.Json(new
+            {
+                trustDomain = certificates.Authority.TrustDomain,
+                issued = certificates.Authority.Issued,
+                roots = certificates.Authority.TrustBundle.Roots.Select(r => new { subject = r.Subject, serial = r.SerialNumber, notAfter = r.NotAfter }),
+            })
+            : Results.Json(new { enabled = false }));
+
+        api.MapPost("/ca/rotate-root", (Security.TrustBundlePublisher publisher, Security.CertificateService certificates, string? overlap) =>
+        {
+            if (!certificates.Enabled)
+            {
+                return Results.Json(new { error = "the CA is not enabled" }, statusCode: StatusCodes.Status409Conflict);
+            }
+
+            if (!Config.Model.Durations.TryParse(overlap ?? "1h", out var window))
+            {
+                return Results.Json(new { error = $"overlap '{overlap}' is not a duration such as 30s or 1h" }, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            publisher.RotateRoot(window);
+            return Results.Json(new { roots = certificates.Authority.TrustBundle.Roots.Count });
+        });
+
         api.MapGet("/proxies", (ProxyConnections connections) =>
             connections.All.OrderBy(c => c.ProxyId, StringComparer.Ordinal).Select(c => ProxyStatus.From(c, connections.Current?.Version)));
 

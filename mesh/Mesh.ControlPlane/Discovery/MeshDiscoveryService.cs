@@ -15,6 +15,7 @@ public sealed partial class MeshDiscoveryService(
     ControlPlaneMetrics metrics,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    Security.CertificateService certificates,
     ILogger<MeshDiscoveryService> logger) : MeshDiscovery.MeshDiscoveryBase
 {
     public override async Task Connect(IAsyncStreamReader<ProxyMessage> requestStream, IServerStreamWriter<ControlPlaneMessage> responseStream, ServerCallContext context)
@@ -47,15 +48,31 @@ public sealed partial class MeshDiscoveryService(
         }
     }
 
+    /// <summary>The one writer of the stream: control messages (certificates) first, then the latest snapshot.</summary>
     private async Task SendAsync(ProxyConnection connection, IServerStreamWriter<ControlPlaneMessage> stream, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var snapshot in connection.Pending.ReadAllAsync(cancellationToken))
+            while (true)
             {
-                connection.Sent = snapshot;
-                connection.SentNonce = snapshot.Wire.Nonce;
-                await stream.WriteAsync(new ControlPlaneMessage { Snapshot = snapshot.Wire }, cancellationToken);
+                while (connection.Control.TryRead(out var control))
+                {
+                    await stream.WriteAsync(control, cancellationToken);
+                }
+
+                if (connection.Pending.TryRead(out var snapshot))
+                {
+                    connection.Sent = snapshot;
+                    connection.SentNonce = snapshot.Wire.Nonce;
+                    await stream.WriteAsync(new ControlPlaneMessage { Snapshot = snapshot.Wire }, cancellationToken);
+                    continue;
+                }
+
+                var more = await Task.WhenAny(connection.Control.WaitToReadAsync(cancellationToken).AsTask(), connection.Pending.WaitToReadAsync(cancellationToken).AsTask());
+                if (!await more)
+                {
+                    return;
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
@@ -78,6 +95,10 @@ public sealed partial class MeshDiscoveryService(
                 else if (message.Health is { } health)
                 {
                     registry.SetHealth(connection.ProxyId, connection.Id, health.Healthy, health.Detail);
+                }
+                else if (message.Csr is { } csr)
+                {
+                    connection.Send(new ControlPlaneMessage { Certificate = certificates.Sign(connection, csr) });
                 }
             }
         }

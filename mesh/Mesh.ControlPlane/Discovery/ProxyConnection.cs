@@ -37,7 +37,18 @@ public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Regis
 
     public string? NackError { get; set; }
 
+    private readonly Channel<ControlPlaneMessage> _control = Channel.CreateUnbounded<ControlPlaneMessage>(new UnboundedChannelOptions { SingleReader = true });
+
     public ChannelReader<MeshSnapshot> Pending => _pending.Reader;
+
+    /// <summary>Messages other than snapshots (certificates, trust bundles); never dropped, sent before any pending snapshot.</summary>
+    public ChannelReader<ControlPlaneMessage> Control => _control.Reader;
+
+    public void Send(ControlPlaneMessage message) => _control.Writer.TryWrite(message);
+
+    public string? Identity { get; set; }
+
+    public DateTimeOffset? CertificateNotAfter { get; set; }
 
     private long _enqueued = -1;
 
@@ -56,5 +67,9 @@ public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Regis
         }
     }
 
-    public void Close() => _pending.Writer.TryComplete();
+    public void Close()
+    {
+        _pending.Writer.TryComplete();
+        _control.Writer.TryComplete();
+    }
 }

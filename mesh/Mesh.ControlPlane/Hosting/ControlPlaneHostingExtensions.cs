@@ -26,6 +26,9 @@ public static class ControlPlaneHostingExtensions
             string.IsNullOrEmpty(options.StateDirectory) ? null : new AppliedConfigFile(options.StateDirectory),
             sp.GetRequiredService<WorkloadRegistry>(), sp.GetRequiredService<ChangeNotifier>(), sp.GetRequiredService<ControlPlaneMetrics>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigStore>>()));
+        builder.Services.AddSingleton<Security.CertificateService>();
+        builder.Services.AddSingleton<Security.TrustBundlePublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Security.TrustBundlePublisher>());
         builder.Services.AddHostedService<ConfigFolderWatcher>();
         builder.Services.AddHostedService<PushCoordinator>();
         builder.Services.AddGrpc();

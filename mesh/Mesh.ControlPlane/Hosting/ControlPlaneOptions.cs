@@ -22,4 +22,21 @@ public sealed class ControlPlaneOptions
 
     /// <summary>The longest a push waits under continuous change (Istio's PILOT_DEBOUNCE_MAX).</summary>
     public TimeSpan DebounceMax { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The SPIFFE trust domain of the mesh's identities.</summary>
+    public string TrustDomain { get; set; } = "cluster.local";
+
+    /// <summary>Lifetime of workload certificates (Istio's 24 h by default; seconds in tests).</summary>
+    public TimeSpan CertificateTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Load the CA root from these PEM files (a mounted secret) instead of generating one.</summary>
+    public string? RootCertificateFile { get; set; }
+
+    public string? RootKeyFile { get; set; }
+
+    /// <summary>
+    /// The secret (base64) that service-account tokens are signed with; the app host mints a token per sidecar with it.
+    /// Without it the CA issues no certificates and the mesh runs without mTLS.
+    /// </summary>
+    public string? TokenKey { get; set; }
 }

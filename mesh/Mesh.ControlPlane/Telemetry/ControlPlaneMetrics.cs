@@ -15,6 +15,9 @@ public sealed class ControlPlaneMetrics : IDisposable
     private readonly Counter<long> _nacks;
     private readonly Counter<long> _validationErrors;
     private readonly Histogram<double> _convergence;
+    private readonly Counter<long> _csrs;
+    private readonly Counter<long> _issued;
+    private readonly Counter<long> _refused;
 
     public ControlPlaneMetrics(IMeterFactory meters)
     {
@@ -25,7 +28,16 @@ public sealed class ControlPlaneMetrics : IDisposable
         _validationErrors = _meter.CreateCounter<long>("galley_validation_failed_total", description: "Config errors that made a change be refused.");
         _convergence = _meter.CreateHistogram<double>("pilot_proxy_convergence_time", "s", "Time from a config change to a proxy's ACK.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 3, 5, 10, 20, 30] });
+        _csrs = _meter.CreateCounter<long>("citadel_server_csr_count", description: "Certificate signing requests received.");
+        _issued = _meter.CreateCounter<long>("citadel_server_success_cert_issuance_count", description: "Workload certificates issued.");
+        _refused = _meter.CreateCounter<long>("citadel_server_csr_sign_err_count", description: "Certificate signing requests refused.");
     }
+
+    public void CertificateRequested() => _csrs.Add(1);
+
+    public void CertificateIssued() => _issued.Add(1);
+
+    public void CertificateRefused() => _refused.Add(1);
 
     public void ProxyConnected(ProxyKind kind) => _connected.Add(1, new KeyValuePair<string, object?>("type", kind.ToString().ToLowerInvariant()));
 

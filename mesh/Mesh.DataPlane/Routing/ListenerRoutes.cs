@@ -21,6 +21,9 @@ public sealed class ListenerRoutes(string name, ListenerKind kind, int port, Mes
     /// <summary>The service an outbound listener stands for.</summary>
     public string? ServiceHost { get; init; }
 
+    /// <summary>For gateway listeners, the Gateway servers on this port (their hosts and TLS), for certificate selection by SNI.</summary>
+    public IReadOnlyList<Config.Model.Networking.GatewayServer> Servers { get; init; } = [];
+
     public VirtualHost? SelectVirtualHost(string authority)
     {
         if (Kind != ListenerKind.Gateway)

@@ -10,6 +10,13 @@ public sealed class RouteTable(string version, IReadOnlyDictionary<string, Liste
 {
     public static RouteTable Empty { get; } = new("", new Dictionary<string, ListenerRoutes>(), new Dictionary<string, ClusterConfig>());
 
+    /// <summary>The PeerAuthentication mode of each of this proxy's inbound (service) ports.</summary>
+    public IReadOnlyDictionary<int, Config.Model.Security.MutualTlsMode> InboundMutualTls { get; init; } =
+        new Dictionary<int, Config.Model.Security.MutualTlsMode>();
+
+    public Config.Model.Security.MutualTlsMode MutualTlsFor(int servicePort) =>
+        InboundMutualTls.TryGetValue(servicePort, out var mode) ? mode : Config.Model.Security.MutualTlsMode.Permissive;
+
     public string Version { get; } = version;
 
     public IReadOnlyDictionary<string, ListenerRoutes> Listeners { get; } = listeners;

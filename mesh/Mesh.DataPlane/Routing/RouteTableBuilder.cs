@@ -2,6 +2,7 @@ using Mesh.Config;
 using Mesh.Config.Model.Networking;
 using Mesh.Config.Registry;
 using Mesh.DataPlane.Clusters;
+using Mesh.DataPlane.Tls;
 
 namespace Mesh.DataPlane.Routing;
 
@@ -58,7 +59,8 @@ public sealed class RouteTableBuilder
             }
         }
 
-        return (new RouteTable(version, listeners, builder._clusters), builder._warnings);
+        var inboundMtls = inbound.ToDictionary(p => p.ServicePort, p => MutualTlsPolicy.Resolve(config.PeerAuthentications, proxy.Workload, p.ServicePort));
+        return (new RouteTable(version, listeners, builder._clusters) { InboundMutualTls = inboundMtls }, builder._warnings);
     }
 
     /// <summary>The root namespace, whose Sidecar without a selector is the mesh-wide default (as Istio's istio-system).</summary>
@@ -126,11 +128,20 @@ public sealed class RouteTableBuilder
     private ListenerRoutes GatewayListener(int port)
     {
         var virtualHosts = new List<VirtualHost>();
+        var servers = SelectedGateways().SelectMany(g => g.Servers).Where(s => s.Port.Number == port).ToArray();
+
+        // A plaintext server with tls.httpsRedirect sends its hosts to HTTPS before any route is considered.
+        foreach (var redirect in servers.Where(s => s.Tls is { HttpsRedirect: true } && s.Tls.Mode is null))
+        {
+            var rule = new HttpRoute { Source = redirect.Source, Name = "https-redirect", Redirect = new HttpRedirect { Source = redirect.Source, Scheme = "https", RedirectCode = 301 } };
+            virtualHosts.Add(new VirtualHost("https-redirect", redirect.Hosts.Select(StripNamespace).ToArray(), [new CompiledRoute("gateway", 0, rule, [], [], [])]));
+        }
+
         foreach (var gateway in SelectedGateways())
         {
             var reference = $"{gateway.Namespace}/{gateway.Name}";
-            var serverHosts = gateway.Servers.Where(s => s.Port.Number == port).SelectMany(s => s.Hosts)
-                .Select(h => h.Contains('/') ? h[(h.IndexOf('/') + 1)..] : h).ToArray();
+            var serverHosts = gateway.Servers.Where(s => s.Port.Number == port && s.Tls is not { HttpsRedirect: true, Mode: null }).SelectMany(s => s.Hosts)
+                .Select(StripNamespace).ToArray();
             foreach (var vs in _config.VirtualServices.Where(v => v.Gateways.Any(g => GatewayReference(g, v.Namespace) == reference)))
             {
                 var domains = vs.Hosts.Where(h => serverHosts.Any(s => Hostnames.Matches(s, h) || Hostnames.Matches(h, s))).ToArray();
@@ -144,7 +155,7 @@ public sealed class RouteTableBuilder
             }
         }
 
-        return new ListenerRoutes(RouteTable.GatewayKey(port), ListenerKind.Gateway, port, MeshProtocol.Http, virtualHosts);
+        return new ListenerRoutes(RouteTable.GatewayKey(port), ListenerKind.Gateway, port, MeshProtocol.Http, virtualHosts) { Servers = servers };
     }
 
     /// <summary>The VirtualService that routes a host for sidecars: an exact host beats a wildcard; the first written wins a tie.</summary>
@@ -245,7 +256,7 @@ public sealed class RouteTableBuilder
                 .Where(w => w.Healthy)
                 .Select(w => (Workload: w, Port: w.Port(port)))
                 .Where(x => x.Port is not null)
-                .Select(x => new ClusterEndpoint(x.Workload.Address, x.Port!.Port, x.Workload))
+                .Select(x => new ClusterEndpoint(x.Workload.Address, x.Port!.Port, x.Workload, UsesMutualTls(x.Workload, port, rule, subsetSpec)))
                 .ToArray();
 
         _clusters[name] = new ClusterConfig
@@ -261,6 +272,21 @@ public sealed class RouteTableBuilder
         return name;
     }
 
+    /// <summary>
+    /// Istio's auto mTLS: mutual TLS to every endpoint that has a sidecar, unless the destination's PeerAuthentication
+    /// disables it for that port or the DestinationRule sets a TLS mode other than ISTIO_MUTUAL.
+    /// </summary>
+    private bool UsesMutualTls(Workload endpoint, int port, DestinationRule? rule, Subset? subset)
+    {
+        var tls = TrafficPolicies.Effective(rule?.TrafficPolicy, subset?.TrafficPolicy, port)?.Tls;
+        if (tls is not null)
+        {
+            return tls.Mode == ClientTlsMode.IstioMutual;
+        }
+
+        return endpoint.HasSidecar && MutualTlsPolicy.Resolve(_config.PeerAuthentications, endpoint, port) != Config.Model.Security.MutualTlsMode.Disable;
+    }
+
     /// <summary>The DestinationRule for a host: an exact host beats a wildcard; the proxy's own namespace is preferred.</summary>
     private DestinationRule? DestinationRuleFor(string host) =>
         _config.DestinationRules
@@ -272,6 +298,8 @@ public sealed class RouteTableBuilder
             .ThenByDescending(x => x.Host.Length)
             .Select(x => x.Rule)
             .FirstOrDefault();
+
+    private static string StripNamespace(string host) => host.Contains('/') ? host[(host.IndexOf('/') + 1)..] : host;
 
     private static string GatewayReference(string reference, string ns) => Config.Model.Networking.GatewayReference.Qualify(reference, ns);
 }

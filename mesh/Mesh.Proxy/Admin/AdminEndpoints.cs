@@ -13,9 +13,19 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapProxyAdmin(this IEndpointRouteBuilder endpoints, string adminHost)
     {
         var admin = endpoints.MapGroup("").RequireHost(adminHost);
-        admin.MapGet(ReadyPath, (RouteTableProvider routes) => routes.HasConfig
-            ? Results.Text("ready")
-            : Results.Text("waiting for config from the control plane", statusCode: StatusCodes.Status503ServiceUnavailable));
+        admin.MapGet(ReadyPath, (RouteTableProvider routes, Identity.WorkloadIdentity identity) => (routes.HasConfig, identity.Ready) switch
+        {
+            (true, true) => Results.Text("ready"),
+            (false, _) => Results.Text("waiting for config from the control plane", statusCode: StatusCodes.Status503ServiceUnavailable),
+            _ => Results.Text("waiting for a workload certificate from the CA", statusCode: StatusCodes.Status503ServiceUnavailable),
+        });
+        admin.MapGet("/certs", (Identity.WorkloadIdentity identity) => Results.Json(new
+        {
+            identity = identity.Enabled ? identity.Id.ToString() : null,
+            notAfter = identity.NotAfter,
+            serial = identity.Certificate?.SerialNumber,
+            roots = identity.Trust?.Roots.Select(r => new { subject = r.Subject, notAfter = r.NotAfter }),
+        }));
         admin.MapGet("/healthz/live", () => Results.Text("live"));
         admin.MapGet("/runtime", (RuntimeOverrides runtime) => Results.Json(runtime.Values));
         admin.MapPost("/runtime_modify", (HttpRequest request, RuntimeOverrides runtime) =>

@@ -27,13 +27,27 @@ public sealed class ProxyOptions
     /// <summary>The app reaches each mesh service port through one of these (service discovery points the app here).</summary>
     public List<OutboundListenerOptions> Outbound { get; set; } = [];
 
-    /// <summary>For gateways: the ports Gateway servers may use, as the gateway Service's ports in Kubernetes.</summary>
+    /// <summary>For gateways: the plaintext ports Gateway servers may use, as the gateway Service's ports in Kubernetes.</summary>
     public List<string> GatewayListen { get; set; } = [];
+
+    /// <summary>For gateways: the ports that terminate TLS (HTTPS servers with <c>tls.mode</c> SIMPLE or MUTUAL).</summary>
+    public List<string> GatewayTlsListen { get; set; } = [];
 
     /// <summary>The app's readiness path, probed to report the workload healthy.</summary>
     public string AppHealthPath { get; set; } = "/health";
 
     public TimeSpan AppHealthInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The workload's service-account token (minted by the app host, as the Kubernetes API server mints one). With it
+    /// the proxy gets a certificate from the control plane's CA and speaks mutual TLS; without it, plaintext.
+    /// </summary>
+    public string? ServiceAccountToken { get; set; }
+
+    public string TrustDomain { get; set; } = "cluster.local";
+
+    /// <summary>Where a gateway finds TLS credentials: relative certificate paths, and <c>credentialName</c> folders.</summary>
+    public string? CredentialsDirectory { get; set; }
 
     /// <summary>When true, responses carry <c>x-mesh-response-flags</c> for debugging.</summary>
     public bool ResponseFlagsHeader { get; set; }

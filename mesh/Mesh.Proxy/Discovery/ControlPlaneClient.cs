@@ -15,6 +15,7 @@ public sealed partial class ControlPlaneClient(
     MeshDiscovery.MeshDiscoveryClient client,
     ProxyConfigState state,
     WorkloadHealthMonitor health,
+    Identity.WorkloadIdentity identity,
     IOptions<ProxyOptions> options,
     TimeProvider time,
     ILogger<ControlPlaneClient> logger) : BackgroundService
@@ -64,6 +65,7 @@ public sealed partial class ControlPlaneClient(
         using var healthSubscription = health.Subscribe(h => outgoing.Writer.TryWrite(new ProxyMessage { Health = h }));
         Connected = true;
         LogConnected(logger, options.Value.ControlPlane);
+        var rotation = identity.Enabled ? RotateCertificatesAsync(outgoing.Writer, streamCancellation.Token) : Task.CompletedTask;
 
         try
         {
@@ -86,6 +88,18 @@ public sealed partial class ControlPlaneClient(
                         Response = new PushResponse { Version = snapshot.Version, Nonce = snapshot.Nonce, Ack = error is null, ErrorDetail = error ?? "" },
                     }, cancellationToken);
                 }
+                else if (message.Certificate is { } certificate && identity.Complete(certificate) is { } certificateError)
+                {
+                    LogCertificateRefused(logger, certificateError);
+                }
+                else if (message.TrustBundle is { } trust)
+                {
+                    identity.UpdateTrust(trust.TrustBundlePem);
+                    if (trust.Reissue)
+                    {
+                        await outgoing.Writer.WriteAsync(new ProxyMessage { Csr = identity.CreateRequest() }, cancellationToken);
+                    }
+                }
             }
         }
         finally
@@ -93,6 +107,26 @@ public sealed partial class ControlPlaneClient(
             outgoing.Writer.TryComplete();
             await streamCancellation.CancelAsync();
             await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await rotation.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Asks the CA for a certificate now (none yet) and again each time the current one is half through its life.</summary>
+    private async Task RotateCertificatesAsync(ChannelWriter<ProxyMessage> outgoing, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wait = identity.RotationDue() - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+                continue;
+            }
+
+            await outgoing.WriteAsync(new ProxyMessage { Csr = identity.CreateRequest() }, cancellationToken);
+
+            // Give the CA a moment to answer before asking again.
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
         }
     }
 
@@ -119,6 +153,9 @@ public sealed partial class ControlPlaneClient(
     }
 
     private static TimeSpan Jitter(TimeSpan backoff) => backoff * (0.5 + (Random.Shared.NextDouble() / 2));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The CA refused or sent an unusable certificate: {Error}")]
+    private static partial void LogCertificateRefused(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to control plane {Address}")]
     private static partial void LogConnected(ILogger logger, Uri address);

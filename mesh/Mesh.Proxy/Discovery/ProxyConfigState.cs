@@ -15,7 +15,8 @@ namespace Mesh.Proxy.Discovery;
 /// otherwise the proxy keeps routing with what it had and NACKs with the reason.
 /// </summary>
 public sealed partial class ProxyConfigState(
-    ProxyIdentity identity, IReadOnlyList<InboundPort> inbound, RouteTableProvider routes, ILogger<ProxyConfigState> logger)
+    ProxyIdentity identity, IReadOnlyList<InboundPort> inbound, RouteTableProvider routes, Func<RouteTable, IReadOnlyList<string>> validate,
+    ILogger<ProxyConfigState> logger)
 {
     private readonly Lock _lock = new();
     private Dictionary<string, ConfigDocument> _documents = new(StringComparer.Ordinal);
@@ -82,6 +83,12 @@ public sealed partial class ProxyConfigState(
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
             {
                 return $"building routes failed: {e.Message}";
+            }
+
+            // What only this proxy can check (its certificate files): refuse the snapshot rather than serve half of it.
+            if (validate(table) is { Count: > 0 } problems)
+            {
+                return string.Join("; ", problems);
             }
 
             (_documents, _workloads) = (documents, workloads);

@@ -38,6 +38,7 @@ internal sealed class MeshRequestHandler(
     ProxyTelemetry telemetry,
     RequestMirror mirror,
     Admin.RuntimeOverrides runtime,
+    Identity.WorkloadIdentity identity,
     IOptions<ProxyOptions> options)
 {
     private static readonly ForwarderRequestConfig Http2 = new() { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact, ActivityTimeout = TimeSpan.FromMinutes(5) };
@@ -47,7 +48,7 @@ internal sealed class MeshRequestHandler(
 
     public async Task HandleAsync(HttpContext context)
     {
-        var listener = listeners.ForPort(context.Connection.LocalPort);
+        var listener = listeners.For(context);
         if (listener is null)
         {
             await LocalReply.WriteAsync(context, 404, ResponseFlags.NoRouteFound, "no listener", _flagsHeader);
@@ -60,6 +61,10 @@ internal sealed class MeshRequestHandler(
         if (listener.Kind == ListenerKind.Inbound)
         {
             mesh.Source = PeerMetadata.Decode(context.Request.Headers[PeerMetadata.HeaderName]);
+            if (context.Connection.ClientCertificate is { } peer && Security.WorkloadCertificates.IdentityOf(peer) is { } peerId)
+            {
+                mesh.SourcePrincipal = peerId;
+            }
         }
 
         try
@@ -270,7 +275,8 @@ internal sealed class MeshRequestHandler(
         try
         {
             var client = upstream.For(mesh.Cluster.Policy?.ConnectionPool);
-            error = await forwarder.SendAsync(context, $"http://{endpoint.Endpoint.Authority}", client, config, transformer, perTry?.Token ?? cancellation);
+            var scheme = endpoint.Endpoint.MutualTls && identity.Enabled && !mesh.Cluster.IsInbound ? "https" : "http";
+            error = await forwarder.SendAsync(context, $"{scheme}://{endpoint.Endpoint.Authority}", client, config, transformer, perTry?.Token ?? cancellation);
         }
         finally
         {

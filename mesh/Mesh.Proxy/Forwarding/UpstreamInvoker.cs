@@ -16,8 +16,13 @@ namespace Mesh.Proxy.Forwarding;
 public sealed class UpstreamInvoker : IDisposable
 {
     private readonly ConditionalWeakTable<ConnectionPoolSettings, ClusterClient> _clusters = [];
+    private readonly Identity.WorkloadIdentity? _identity;
 
-    public UpstreamInvoker() => Invoker = new HttpMessageInvoker(CreateHandler(null), disposeHandler: true);
+    public UpstreamInvoker(Identity.WorkloadIdentity? identity = null)
+    {
+        _identity = identity;
+        Invoker = new HttpMessageInvoker(CreateHandler(null, identity), disposeHandler: true);
+    }
 
     /// <summary>The shared client, for clusters without connection settings.</summary>
     public HttpMessageInvoker Invoker { get; }
@@ -26,12 +31,13 @@ public sealed class UpstreamInvoker : IDisposable
     public HttpMessageInvoker For(ConnectionPoolSettings? settings) =>
         settings?.Tcp is null && settings?.Http?.MaxRequestsPerConnection is null or 0 && settings?.Http?.IdleTimeout is null
             ? Invoker
-            : _clusters.GetValue(settings, s => new ClusterClient(s)).Next();
+            : _clusters.GetValue(settings, s => new ClusterClient(s, _identity)).Next();
 
     public void Dispose() => Invoker.Dispose();
 
-    internal static SocketsHttpHandler CreateHandler(ConnectionPoolSettings? settings) => new()
+    internal static SocketsHttpHandler CreateHandler(ConnectionPoolSettings? settings, Identity.WorkloadIdentity? identity) => new()
     {
+        SslOptions = MutualTls(identity),
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
@@ -44,12 +50,25 @@ public sealed class UpstreamInvoker : IDisposable
         ActivityHeadersPropagator = DistributedContextPropagator.Current,
     };
 
+    /// <summary>
+    /// The client side of mutual TLS: present the workload's current certificate (so rotation needs no new handler),
+    /// and accept only servers whose certificate chains to the mesh's roots with a SPIFFE id of the trust domain.
+    /// </summary>
+    private static System.Net.Security.SslClientAuthenticationOptions MutualTls(Identity.WorkloadIdentity? identity) => identity is not { Enabled: true }
+        ? new()
+        : new()
+        {
+            LocalCertificateSelectionCallback = (_, _, _, _, _) => identity.Certificate!,
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+                identity.TryValidatePeer(certificate as System.Security.Cryptography.X509Certificates.X509Certificate2, chain, out _, out _),
+        };
+
     /// <summary>One cluster's client; with <c>maxRequestsPerConnection</c>, replaced by a new one (new connections) every N requests.</summary>
-    private sealed class ClusterClient(ConnectionPoolSettings settings)
+    private sealed class ClusterClient(ConnectionPoolSettings settings, Identity.WorkloadIdentity? identity)
     {
         private readonly int? _perConnection = settings.Http?.MaxRequestsPerConnection is > 0 and var n ? n : null;
         private readonly Lock _lock = new();
-        private HttpMessageInvoker _current = new(CreateHandler(settings), disposeHandler: true);
+        private HttpMessageInvoker _current = new(CreateHandler(settings, identity), disposeHandler: true);
         private int _used;
 
         public HttpMessageInvoker Next()
@@ -65,7 +84,7 @@ public sealed class UpstreamInvoker : IDisposable
                 {
                     // The old client's connections close once idle; requests in flight on it finish normally.
                     var retired = _current;
-                    _current = new HttpMessageInvoker(CreateHandler(settings), disposeHandler: true);
+                    _current = new HttpMessageInvoker(CreateHandler(settings, identity), disposeHandler: true);
                     _used = 1;
                     _ = Task.Delay(TimeSpan.FromMinutes(2)).ContinueWith(_ => retired.Dispose(), TaskScheduler.Default);
                 }

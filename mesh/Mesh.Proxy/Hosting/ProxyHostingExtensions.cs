@@ -9,6 +9,10 @@ using Mesh.Proxy.Discovery;
 using Mesh.Proxy.Forwarding;
 using Mesh.Proxy.Routing;
 using Mesh.Proxy.Telemetry;
+using Mesh.DataPlane.Routing;
+using Mesh.Proxy.Identity;
+using Mesh.Proxy.Tls;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -31,7 +35,8 @@ public static class ProxyHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IRandomSource>(SystemRandomSource.Shared);
         builder.Services.AddSingleton<RouteTableProvider>();
-        builder.Services.AddSingleton(sp => new ProxyConfigState(identity, InboundPorts(options), sp.GetRequiredService<RouteTableProvider>(), sp.GetRequiredService<ILogger<ProxyConfigState>>()));
+        builder.Services.AddSingleton(sp => new ProxyConfigState(identity, InboundPorts(options), sp.GetRequiredService<RouteTableProvider>(),
+            sp.GetRequiredService<GatewayTls>().Validate, sp.GetRequiredService<ILogger<ProxyConfigState>>()));
         builder.Services.AddSingleton<WorkloadHealthMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkloadHealthMonitor>());
         builder.Services.AddSingleton<ControlPlaneClient>();
@@ -47,17 +52,81 @@ public static class ProxyHostingExtensions
         builder.Services.AddSingleton<ProxyTelemetry>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyTelemetry.MeterName).AddPrometheusExporter());
 
+        builder.Services.AddSingleton<WorkloadIdentity>();
+        builder.Services.AddSingleton<InboundTls>();
+        builder.Services.AddSingleton<PlaintextDiverter>();
+        builder.Services.AddSingleton<GatewayTls>();
+        var mutualTls = !string.IsNullOrEmpty(options.ServiceAccountToken);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(admin, l => l.Protocols = HttpProtocols.Http1);
             foreach (var listener in listeners.Listeners)
             {
-                kestrel.Listen(listener.EndPoint, l => l.Protocols = listener.Protocol.IsHttp2() ? HttpProtocols.Http2 : HttpProtocols.Http1);
+                if (listener.Kind == ListenerKind.Inbound && mutualTls)
+                {
+                    ListenMutualTls(kestrel, listener);
+                    continue;
+                }
+
+                if (listener.Tls)
+                {
+                    kestrel.Listen(listener.EndPoint, l =>
+                    {
+                        l.Protocols = HttpProtocols.Http1AndHttp2;
+                        l.Use(Tag(listener));
+                        l.UseHttps(kestrel.ApplicationServices.GetRequiredService<GatewayTls>().HandshakeOptions(listener.EndPoint.Port));
+                    });
+                    continue;
+                }
+
+                kestrel.Listen(listener.EndPoint, l =>
+                {
+                    l.Protocols = listener.Protocol.IsHttp2() ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                    l.Use(Tag(listener));
+                });
             }
         });
         return builder;
     }
+
+    /// <summary>
+    /// An inbound port that speaks mutual TLS (HTTP/2 or HTTP/1.1 by ALPN) and, as PeerAuthentication allows,
+    /// plaintext, which is handed to two Unix-socket listeners of this proxy (HTTP/1.1 and h2c).
+    /// </summary>
+    private static void ListenMutualTls(KestrelServerOptions kestrel, BoundListener listener)
+    {
+        var services = kestrel.ApplicationServices;
+        var socket = Path.Combine(Path.GetTempPath(), $"mesh-proxy-{Environment.ProcessId}-{listener.EndPoint.Port}");
+        var (http1, http2) = (socket + "-h1.sock", socket + "-h2.sock");
+        File.Delete(http1);
+        File.Delete(http2);
+        var diverter = services.GetRequiredService<PlaintextDiverter>();
+        kestrel.Listen(listener.EndPoint, l =>
+        {
+            l.Protocols = HttpProtocols.Http1AndHttp2;
+            l.Use(Tag(listener));
+            l.Use(diverter.For(listener.ServicePort, http1, http2));
+            l.UseHttps(services.GetRequiredService<InboundTls>().HandshakeOptions);
+        });
+        var plaintext = listener with { Plaintext = true };
+        kestrel.ListenUnixSocket(http1, l =>
+        {
+            l.Protocols = HttpProtocols.Http1;
+            l.Use(Tag(plaintext));
+        });
+        kestrel.ListenUnixSocket(http2, l =>
+        {
+            l.Protocols = HttpProtocols.Http2;
+            l.Use(Tag(plaintext));
+        });
+    }
+
+    private static Func<ConnectionDelegate, ConnectionDelegate> Tag(BoundListener listener) => next => connection =>
+    {
+        connection.Items[ListenerMap.ItemKey] = listener;
+        return next(connection);
+    };
 
     public static WebApplication MapMeshProxy(this WebApplication app)
     {

@@ -17,7 +17,7 @@ public sealed class ListenerMap
     {
         foreach (var inbound in options.Inbound)
         {
-            Add(new BoundListener(Parse(inbound.Listen), RouteTable.InboundKey(inbound.ServicePort), ListenerKind.Inbound, MeshProtocol.Http2));
+            Add(new BoundListener(Parse(inbound.Listen), RouteTable.InboundKey(inbound.ServicePort), ListenerKind.Inbound, MeshProtocol.Http2) { ServicePort = inbound.ServicePort });
         }
 
         foreach (var outbound in options.Outbound)
@@ -31,11 +31,25 @@ public sealed class ListenerMap
             var endpoint = Parse(listen);
             Add(new BoundListener(endpoint, RouteTable.GatewayKey(endpoint.Port), ListenerKind.Gateway, MeshProtocol.Http));
         }
+
+        foreach (var listen in options.GatewayTlsListen)
+        {
+            var endpoint = Parse(listen);
+            Add(new BoundListener(endpoint, RouteTable.GatewayKey(endpoint.Port), ListenerKind.Gateway, MeshProtocol.Http) { Tls = true });
+        }
     }
 
     public IEnumerable<BoundListener> Listeners => _byPort.Values;
 
     public BoundListener? ForPort(int localPort) => _byPort.GetValueOrDefault(localPort);
+
+    /// <summary>The listener a connection came in on: tagged on the connection (Unix sockets too), else found by port.</summary>
+    public BoundListener? For(HttpContext context) =>
+        context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items.TryGetValue(ItemKey, out var tagged) == true && tagged is BoundListener listener
+            ? listener
+            : ForPort(context.Connection.LocalPort);
+
+    public const string ItemKey = "mesh.listener";
 
     public static IPEndPoint Parse(string address)
     {
@@ -57,4 +71,14 @@ public sealed class ListenerMap
 }
 
 /// <summary>One bound port: its address, the route-table listener it serves, and the protocol clients speak to it.</summary>
-public sealed record BoundListener(IPEndPoint EndPoint, string Key, ListenerKind Kind, MeshProtocol Protocol);
+public sealed record BoundListener(IPEndPoint EndPoint, string Key, ListenerKind Kind, MeshProtocol Protocol)
+{
+    /// <summary>For inbound listeners, the service port (whose PeerAuthentication mode applies).</summary>
+    public int ServicePort { get; init; }
+
+    /// <summary>True for the proxy's internal plaintext side of an mTLS inbound port (PERMISSIVE traffic).</summary>
+    public bool Plaintext { get; init; }
+
+    /// <summary>True for a gateway port that terminates TLS.</summary>
+    public bool Tls { get; init; }
+}

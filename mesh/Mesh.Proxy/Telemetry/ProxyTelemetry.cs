@@ -21,12 +21,14 @@ public sealed class ProxyTelemetry : IDisposable
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly DataPlane.ProxyIdentity _self;
+    private readonly string _selfPrincipal;
 
     private long _activeRequests;
 
-    public ProxyTelemetry(IMeterFactory meters, DataPlane.ProxyIdentity self, Routing.RouteTableProvider routes)
+    public ProxyTelemetry(IMeterFactory meters, DataPlane.ProxyIdentity self, Routing.RouteTableProvider routes, Identity.WorkloadIdentity identity)
     {
         _self = self;
+        _selfPrincipal = identity.Enabled ? identity.Id.ToString() : "unknown";
         _meter = meters.Create(MeterName);
         CreateClusterInstruments(routes);
         _requests = _meter.CreateCounter<long>("istio_requests_total", description: "Requests handled by the proxy, by source, destination and outcome.");
@@ -68,7 +70,9 @@ public sealed class ProxyTelemetry : IDisposable
             { "response_code", context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             { "grpc_response_status", grpc ? GrpcStatus(context) : "" },
             { "response_flags", ResponseFlagNames.Format(mesh.Flags) },
-            { "connection_security_policy", inbound ? "none" : "unknown" },
+            { "connection_security_policy", inbound ? (mesh.SourcePrincipal is null ? "none" : "mutual_tls") : "unknown" },
+            { "source_principal", inbound ? mesh.SourcePrincipal?.ToString() ?? "unknown" : _selfPrincipal },
+            { "destination_principal", inbound && mesh.SourcePrincipal is not null ? _selfPrincipal : "unknown" },
         };
     }
 

@@ -1,0 +1,203 @@
+using Mesh.Config.Diagnostics;
+using Mesh.Config.Model;
+using Mesh.Config.Model.Networking;
+
+namespace Mesh.Config.Yaml;
+
+/// <summary>
+/// Reads EnvoyFilters that add Envoy's local rate limit, the way Istio's documentation writes them (HTTP_FILTER with a
+/// TypedStruct or a typed LocalRateLimit config; HTTP_ROUTE with typed_per_filter_config). Anything else in an
+/// EnvoyFilter is reported as not implemented and ignored.
+/// </summary>
+internal static class EnvoyFilterReader
+{
+    public const string FilterName = "envoy.filters.http.local_ratelimit";
+    private const string LocalRateLimitType = "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit";
+    private const string TypedStructType = "type.googleapis.com/udpa.type.v1.TypedStruct";
+
+    public static EnvoyFilter Read(YamlObject spec, ResourceMeta meta)
+    {
+        var selector = spec.Object("workloadSelector") is { } s ? s.Finish(new WorkloadSelector(s.StringMap("labels"))) : null;
+        var patches = spec.List("configPatches", Patch);
+        return spec.Finish(new EnvoyFilter
+        {
+            Metadata = meta,
+            Source = spec.Span,
+            WorkloadSelector = selector,
+            LocalRateLimits = patches.OfType<LocalRateLimitPatch>().ToArray(),
+        }, "targetRefs", "priority")!;
+    }
+
+    private static LocalRateLimitPatch? Patch(YamlObject o)
+    {
+        var applyTo = o.String("applyTo");
+        var context = EnvoyFilterContext.Any;
+        string? routeName = null;
+        if (o.Object("match") is { } match)
+        {
+            context = match.Enum<EnvoyFilterContext>("context") ?? EnvoyFilterContext.Any;
+            if (match.Object("routeConfiguration") is { } routes)
+            {
+                routeName = routes.Object("vhost") is { } vhost && vhost.Object("route") is { } route ? route.Finish(route.String("name"), "action") : null;
+                routes.Ignore("portNumber", "portName", "gateway", "name");
+                routes.Finish<object>(null);
+            }
+
+            match.Ignore("listener", "proxy", "cluster");
+            match.Finish<object>(null);
+        }
+
+        var patch = o.Object("patch");
+        if (patch is null || applyTo is not ("HTTP_FILTER" or "HTTP_ROUTE"))
+        {
+            o.Ignore("patch");
+            o.Report(FindingCodes.UnimplementedField, "applyTo",
+                $"{o.Path}: only EnvoyFilter patches adding {FilterName} (HTTP_FILTER or HTTP_ROUTE) are implemented; this patch is ignored");
+            return o.Finish<LocalRateLimitPatch>(null);
+        }
+
+        patch.Ignore("operation", "filterClass");
+        var value = patch.Object("value");
+        LocalRateLimitPatch? result = null;
+        if (value is not null)
+        {
+            var config = applyTo == "HTTP_FILTER" ? FilterConfig(value) : RouteConfig(value);
+            result = config is null ? null : Limit(config, o.Span, context, applyTo == "HTTP_ROUTE" ? routeName : null);
+            if (applyTo == "HTTP_ROUTE" && routeName is null && result is not null)
+            {
+                o.Report(FindingCodes.MissingField, "match", $"{o.Path}.match.routeConfiguration.vhost.route.name is required for a route-level rate limit");
+                result = null;
+            }
+        }
+
+        patch.Finish<object>(null);
+        return o.Finish(result);
+    }
+
+    private static YamlObject? FilterConfig(YamlObject value)
+    {
+        var name = value.String("name");
+        if (name != FilterName)
+        {
+            value.Ignore("typed_config", "typedConfig");
+            value.Report(FindingCodes.UnimplementedField, "name", $"{value.Path}.name '{name}': only {FilterName} is implemented; this patch is ignored");
+            value.Finish<object>(null);
+            return null;
+        }
+
+        var typed = value.Object("typed_config") ?? value.Object("typedConfig");
+        value.Finish<object>(null);
+        return typed is null ? null : Unwrap(typed);
+    }
+
+    private static YamlObject? RouteConfig(YamlObject value)
+    {
+        var perFilter = value.Object("typed_per_filter_config") ?? value.Object("typedPerFilterConfig");
+        value.Finish<object>(null);
+        if (perFilter is null)
+        {
+            return null;
+        }
+
+        var typed = perFilter.Object(FilterName);
+        perFilter.Finish<object>(null);
+        return typed is null ? null : Unwrap(typed);
+    }
+
+    /// <summary>Both of Istio's spellings: a TypedStruct wrapping the config, or the typed config itself.</summary>
+    private static YamlObject? Unwrap(YamlObject typed)
+    {
+        var type = typed.String("@type");
+        if (type == TypedStructType)
+        {
+            var url = typed.String("type_url");
+            var inner = typed.Object("value");
+            typed.Finish<object>(null);
+            if (url != LocalRateLimitType)
+            {
+                typed.Report(FindingCodes.InvalidValue, "type_url", $"{typed.Path}.type_url must be {LocalRateLimitType}");
+                return null;
+            }
+
+            return inner;
+        }
+
+        if (type != LocalRateLimitType)
+        {
+            typed.Report(FindingCodes.InvalidValue, "@type", $"{typed.Path}.@type must be {LocalRateLimitType} or {TypedStructType}");
+        }
+
+        return type == LocalRateLimitType ? typed : null;
+    }
+
+    private static LocalRateLimitPatch? Limit(YamlObject config, Source.SourceSpan source, EnvoyFilterContext context, string? routeName)
+    {
+        config.Ignore("@type", "stat_prefix", "local_rate_limit_per_downstream_connection", "enable_x_ratelimit_headers", "descriptors", "stage", "rate_limited_as_resource_exhausted");
+        var bucket = config.Object("token_bucket") is { } b
+            ? b.Finish(new TokenBucketSpec(
+                b.Int("max_tokens", 1) ?? Missing(b, "max_tokens"),
+                b.Int("tokens_per_fill", 1) ?? 1,
+                b.Duration("fill_interval") ?? TimeSpan.FromSeconds(1)))
+            : null;
+        var enabled = Fraction(config, "filter_enabled");
+        var enforced = Fraction(config, "filter_enforced");
+        var headers = config.List("response_headers_to_add", h =>
+        {
+            h.Ignore("append", "append_action", "keep_empty_value");
+            return h.Object("header") is { } kv ? kv.Finish(new ResponseHeader(kv.String("key") ?? "", kv.String("value") ?? "")) : null;
+        }).ToDictionary(h => h.Key, h => h.Value);
+
+        config.Finish<object>(null);
+        if (bucket is null)
+        {
+            config.Report(FindingCodes.MissingField, "token_bucket", $"{config.Path}.token_bucket is required");
+            return null;
+        }
+
+        return new LocalRateLimitPatch
+        {
+            Source = source,
+            Context = context,
+            RouteName = routeName,
+            TokenBucket = bucket,
+            EnabledPercent = enabled ?? 100,
+            EnforcedPercent = enforced ?? 100,
+            ResponseHeaders = headers,
+        };
+    }
+
+    /// <summary>Envoy's RuntimeFractionalPercent: default_value {numerator, denominator HUNDRED|TEN_THOUSAND|MILLION}.</summary>
+    private static double? Fraction(YamlObject config, string key)
+    {
+        if (config.Object(key) is not { } fraction)
+        {
+            return null;
+        }
+
+        fraction.Ignore("runtime_key");
+        double? percent = null;
+        if (fraction.Object("default_value") is { } value)
+        {
+            var numerator = value.Double("numerator") ?? 0;
+            var denominator = value.String("denominator") ?? "HUNDRED";
+            percent = denominator switch
+            {
+                "TEN_THOUSAND" => numerator / 100,
+                "MILLION" => numerator / 10_000,
+                _ => numerator,
+            };
+            value.Finish<object>(null);
+        }
+
+        fraction.Finish<object>(null);
+        return percent;
+    }
+
+    private static int Missing(YamlObject o, string key)
+    {
+        o.Report(FindingCodes.MissingField, key, $"{o.Path}.{key} is required");
+        return 1;
+    }
+
+    private sealed record ResponseHeader(string Key, string Value);
+}
