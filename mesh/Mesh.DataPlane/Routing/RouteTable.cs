@@ -14,6 +14,15 @@ public sealed class RouteTable(string version, IReadOnlyDictionary<string, Liste
     public IReadOnlyDictionary<int, Config.Model.Security.MutualTlsMode> InboundMutualTls { get; init; } =
         new Dictionary<int, Config.Model.Security.MutualTlsMode>();
 
+    /// <summary>Authorization for requests this proxy receives (its inbound listeners, or the gateway's).</summary>
+    public Security.AuthorizationEngine Authorization { get; init; } = Security.AuthorizationEngine.Empty;
+
+    /// <summary>Request authentication (JWT) for requests this proxy receives.</summary>
+    public Security.JwtAuthenticator Jwt { get; init; } = Security.JwtAuthenticator.Empty;
+
+    /// <summary>Local rate limits (EnvoyFilter) that apply to this proxy's listeners, by context.</summary>
+    public IReadOnlyList<Config.Model.Networking.LocalRateLimitPatch> RateLimits { get; init; } = [];
+
     public Config.Model.Security.MutualTlsMode MutualTlsFor(int servicePort) =>
         InboundMutualTls.TryGetValue(servicePort, out var mode) ? mode : Config.Model.Security.MutualTlsMode.Permissive;
 

@@ -60,7 +60,15 @@ public sealed class RouteTableBuilder
         }
 
         var inboundMtls = inbound.ToDictionary(p => p.ServicePort, p => MutualTlsPolicy.Resolve(config.PeerAuthentications, proxy.Workload, p.ServicePort));
-        return (new RouteTable(version, listeners, builder._clusters) { InboundMutualTls = inboundMtls }, builder._warnings);
+        return (new RouteTable(version, listeners, builder._clusters)
+        {
+            InboundMutualTls = inboundMtls,
+            Authorization = Security.AuthorizationEngine.Build(config.AuthorizationPolicies, proxy.Workload, RootNamespace),
+            Jwt = Security.JwtAuthenticator.Build(config.RequestAuthentications, proxy.Workload, RootNamespace),
+            RateLimits = config.EnvoyFilters
+                .Where(f => Security.AuthorizationEngine.Applies(f.Namespace, f.WorkloadSelector, proxy.Workload, RootNamespace))
+                .SelectMany(f => f.LocalRateLimits).ToArray(),
+        }, builder._warnings);
     }
 
     /// <summary>The root namespace, whose Sidecar without a selector is the mesh-wide default (as Istio's istio-system).</summary>

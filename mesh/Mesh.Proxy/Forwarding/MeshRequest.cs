@@ -29,7 +29,7 @@ public sealed class MeshRequest(BoundListener listener, long startTimestamp)
     public PeerMetadata Source { get; set; } = PeerMetadata.Unknown;
 
     /// <summary>The peer's SPIFFE id from its mTLS certificate; null for plaintext.</summary>
-    public Security.SpiffeId? SourcePrincipal { get; set; }
+    public Mesh.Security.SpiffeId? SourcePrincipal { get; set; }
 
     /// <summary>The authority sent upstream (the logical service host for outbound hops).</summary>
     public string? UpstreamAuthority { get; set; }

@@ -27,7 +27,7 @@ namespace Mesh.Proxy.Forwarding;
 /// breaker, forward with YARP's forwarder under the per-try and route timeouts, and retry within the policy and the
 /// retry budget. Failures become Envoy-style local replies with response flags.
 /// </summary>
-internal sealed class MeshRequestHandler(
+internal sealed partial class MeshRequestHandler(
     ListenerMap listeners,
     RouteTableProvider routes,
     IHttpForwarder forwarder,
@@ -39,6 +39,8 @@ internal sealed class MeshRequestHandler(
     RequestMirror mirror,
     Admin.RuntimeOverrides runtime,
     Identity.WorkloadIdentity identity,
+    Security.LocalRateLimiters rateLimiters,
+    ILogger<MeshRequestHandler> logger,
     IOptions<ProxyOptions> options)
 {
     private static readonly ForwarderRequestConfig Http2 = new() { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact, ActivityTimeout = TimeSpan.FromMinutes(5) };
@@ -61,7 +63,7 @@ internal sealed class MeshRequestHandler(
         if (listener.Kind == ListenerKind.Inbound)
         {
             mesh.Source = PeerMetadata.Decode(context.Request.Headers[PeerMetadata.HeaderName]);
-            if (context.Connection.ClientCertificate is { } peer && Security.WorkloadCertificates.IdentityOf(peer) is { } peerId)
+            if (context.Connection.ClientCertificate is { } peer && Mesh.Security.WorkloadCertificates.IdentityOf(peer) is { } peerId)
             {
                 mesh.SourcePrincipal = peerId;
             }
@@ -79,6 +81,12 @@ internal sealed class MeshRequestHandler(
 
     private async Task RouteAsync(HttpContext context, MeshRequest mesh, RouteTable table)
     {
+        // The server side's filters, in Envoy's order: JWT authentication, authorization, then the local rate limit.
+        if (mesh.Listener.Kind != ListenerKind.Outbound && !await AdmitAsync(context, mesh, table))
+        {
+            return;
+        }
+
         var request = new HttpRequestView(context.Request);
         var virtualHost = table.Listener(mesh.Listener.Key)?.SelectVirtualHost(request.Authority);
         var route = virtualHost?.Match(request);
@@ -89,6 +97,12 @@ internal sealed class MeshRequestHandler(
         }
 
         mesh.Route = route;
+        if (table.RateLimits.Count > 0 && rateLimiters.Refuse(table, mesh.Listener.Kind, route) is { } routeLimit)
+        {
+            await RateLimitedAsync(context, routeLimit);
+            return;
+        }
+
         var cors = route.Rule?.CorsPolicy;
         if (cors is not null && CorsHandler.TryAnswerPreflight(context, cors))
         {
@@ -154,6 +168,82 @@ internal sealed class MeshRequestHandler(
         {
             mesh.Flags |= ResponseFlags.DownstreamConnectionTermination;
         }
+    }
+
+    /// <summary>Request authentication, authorization and the listener's rate limit. Returns false when the request was answered.</summary>
+    private async Task<bool> AdmitAsync(HttpContext context, MeshRequest mesh, RouteTable table)
+    {
+        var request = context.Request;
+        DataPlane.Security.JwtResult jwt = DataPlane.Security.JwtResult.NoToken;
+        if (!table.Jwt.IsEmpty)
+        {
+            jwt = table.Jwt.Authenticate(name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null,
+                name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null, time);
+            if (jwt.Outcome == DataPlane.Security.JwtOutcome.Invalid)
+            {
+                await LocalReply.WriteAsync(context, 401, ResponseFlags.Unauthorized, jwt.Error ?? "Jwt verification fails", _flagsHeader);
+                return false;
+            }
+
+            foreach (var header in jwt.HeadersToRemove)
+            {
+                request.Headers.Remove(header);
+            }
+
+            foreach (var (name, value) in jwt.OutputHeaders)
+            {
+                request.Headers[name] = value;
+            }
+        }
+
+        if (!table.Authorization.IsEmpty)
+        {
+            var decision = table.Authorization.Evaluate(new DataPlane.Security.AuthorizationRequest
+            {
+                SourcePrincipal = mesh.SourcePrincipal?.Principal,
+                SourceIp = context.Connection.RemoteIpAddress?.ToString(),
+                RequestPrincipal = jwt.Principal,
+                Claims = jwt.Claims,
+                Audiences = jwt.Audiences,
+                Presenter = jwt.Presenter,
+                Host = request.Host.Value ?? "",
+                Method = request.Method,
+                Path = request.Path.Value ?? "/",
+                Port = mesh.Listener.Kind == ListenerKind.Inbound ? mesh.Listener.ServicePort : mesh.Listener.EndPoint.Port,
+                DestinationIp = context.Connection.LocalIpAddress?.ToString(),
+                Header = name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null,
+                Sni = context.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>()?.HostName,
+            });
+            if (decision.Audited)
+            {
+                Log.Audited(logger, request.Method, request.Path.Value ?? "/", mesh.SourcePrincipal?.ToString() ?? "(plaintext)", decision.Allowed, decision.Reason);
+            }
+
+            if (!decision.Allowed)
+            {
+                Log.Denied(logger, request.Method, request.Path.Value ?? "/", mesh.SourcePrincipal?.ToString() ?? "(plaintext)", decision.Reason);
+                await LocalReply.WriteAsync(context, 403, ResponseFlags.RbacAccessDenied, "RBAC: access denied", _flagsHeader);
+                return false;
+            }
+        }
+
+        if (table.RateLimits.Count > 0 && rateLimiters.Refuse(table, mesh.Listener.Kind, null) is { } limit)
+        {
+            await RateLimitedAsync(context, limit);
+            return false;
+        }
+
+        return true;
+    }
+
+    private Task RateLimitedAsync(HttpContext context, Config.Model.Networking.LocalRateLimitPatch limit)
+    {
+        foreach (var (name, value) in limit.ResponseHeaders)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        return LocalReply.WriteAsync(context, 429, ResponseFlags.RateLimited, "local_rate_limited", _flagsHeader);
     }
 
     /// <summary>Delay, then abort, as the route's <c>fault</c> samples them. Returns true when the request was aborted.</summary>
@@ -443,4 +533,13 @@ internal sealed class MeshRequestHandler(
     }
 
     private ClusterState? ClusterOf(RouteTable table, string name) => table.Cluster(name) is { } config ? new ClusterState(config, time) : null;
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "AUDIT {Method} {Path} from {Principal}: allowed={Allowed} ({Reason})")]
+        public static partial void Audited(ILogger logger, string method, string path, string principal, bool allowed, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "RBAC denied {Method} {Path} from {Principal}: {Reason}")]
+        public static partial void Denied(ILogger logger, string method, string path, string principal, string reason);
+    }
 }

@@ -56,6 +56,7 @@ public static class ProxyHostingExtensions
         builder.Services.AddSingleton<InboundTls>();
         builder.Services.AddSingleton<PlaintextDiverter>();
         builder.Services.AddSingleton<GatewayTls>();
+        builder.Services.AddSingleton<Security.LocalRateLimiters>();
         var mutualTls = !string.IsNullOrEmpty(options.ServiceAccountToken);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
