@@ -5,8 +5,10 @@ var builder = DistributedApplication.CreateBuilder(args);
 var certificateTtl = TimeSpan.TryParse(builder.Configuration["Mesh:CertificateTtl"], System.Globalization.CultureInfo.InvariantCulture, out var ttl) ? ttl : (TimeSpan?)null;
 var mesh = builder.AddServiceMesh<Projects.Mesh_ControlPlane, Projects.Mesh_Proxy>("controlplane", "../config", certificateTtl: certificateTtl);
 
-// Ingress gateway: the same proxy at the edge, on http://127.0.0.1:8080.
-mesh.AddIngressGateway("istio-ingressgateway", port: 8080);
+// Ingress gateway: the same proxy at the edge, on http://127.0.0.1:8080 and, for Gateway servers with TLS, on
+// https://127.0.0.1:8443 with certificates from Mesh:GatewayCredentials (default ../config/credentials).
+mesh.AddIngressGateway("istio-ingressgateway", port: 8080, tlsPort: 8443,
+    credentialsDirectory: builder.Configuration["Mesh:GatewayCredentials"] ?? "../config/credentials");
 
 // Bookinfo, each workload with its sidecar.
 builder.AddProject<Projects.Details>("details-v1")

@@ -46,7 +46,12 @@ public static class ServiceMeshExtensions
     }
 
     /// <summary>Adds an ingress gateway: the same proxy in gateway mode, labelled <c>istio: ingressgateway</c>, on a fixed port.</summary>
-    public static IResourceBuilder<ProjectResource> AddIngressGateway(this ServiceMesh mesh, string name, int port)
+    /// <remarks>
+    /// With <paramref name="tlsPort"/> the gateway also terminates TLS for Gateway servers with <c>tls.mode</c>
+    /// SIMPLE or MUTUAL, reading certificates from <paramref name="credentialsDirectory"/>
+    /// (<c>&lt;credentialName&gt;/tls.crt|tls.key|ca.crt</c>, a Kubernetes TLS secret's layout).
+    /// </remarks>
+    public static IResourceBuilder<ProjectResource> AddIngressGateway(this ServiceMesh mesh, string name, int port, int? tlsPort = null, string? credentialsDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(mesh);
         var gateway = mesh.Builder.AddProject(name, mesh.ProxyProjectPath, launchProfileName: null)
@@ -65,6 +70,21 @@ public static class ServiceMeshExtensions
             .WithEnvironment("Mesh__Admin", HostAndPort(mesh.Builder, name, "admin"))
             .WithHttpHealthCheck("/healthz/ready", endpointName: "admin")
             .WaitFor(mesh.ControlPlane);
+        if (tlsPort is { } https)
+        {
+            gateway.WithEndpoint("https", e =>
+                {
+                    Loopback(e, https);
+                    e.UriScheme = "https";
+                })
+                .WithEnvironment("Mesh__GatewayTlsListen__0", Address(https));
+        }
+
+        if (credentialsDirectory is not null)
+        {
+            gateway.WithEnvironment("Mesh__CredentialsDirectory", Path.GetFullPath(Path.Combine(mesh.Builder.AppHostDirectory, credentialsDirectory)));
+        }
+
         mesh.AddGateway(gateway);
         return gateway;
     }

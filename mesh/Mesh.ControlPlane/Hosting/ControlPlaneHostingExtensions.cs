@@ -33,7 +33,7 @@ public static class ControlPlaneHostingExtensions
         builder.Services.AddHostedService<PushCoordinator>();
         builder.Services.AddGrpc();
         builder.Services.AddHttpClient("proxy-admin");
-        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ControlPlaneMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ControlPlaneMetrics.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -50,7 +50,7 @@ public static class ProxyHostingExtensions
         builder.Services.AddSingleton<RequestMirror>();
         builder.Services.AddSingleton<RuntimeOverrides>();
         builder.Services.AddSingleton<ProxyTelemetry>();
-        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyTelemetry.MeterName).AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyTelemetry.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         builder.Services.AddSingleton<WorkloadIdentity>();
         builder.Services.AddSingleton<InboundTls>();

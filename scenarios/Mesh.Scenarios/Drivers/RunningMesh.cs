@@ -14,11 +14,20 @@ public sealed class RunningMesh : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
-    private RunningMesh(DistributedApplication app, Uri dashboard)
+    private RunningMesh(DistributedApplication app, Uri dashboard, string credentials)
     {
         App = app;
         Dashboard = dashboard;
+        GatewayCredentials = credentials;
     }
+
+    /// <summary>Workload certificates live this long in the scenarios' mesh, so rotation happens every few seconds under load.</summary>
+    public static readonly TimeSpan CertificateTtl = TimeSpan.FromSeconds(20);
+
+    /// <summary>Where the gateway reads TLS credentials in this run (a fresh folder the scenarios write test certificates into).</summary>
+    public string GatewayCredentials { get; }
+
+    public Uri GatewayHttps { get; } = new("https://127.0.0.1:8443");
 
     public DistributedApplication App { get; }
 
@@ -35,12 +44,19 @@ public sealed class RunningMesh : IAsyncDisposable
     public static async Task<RunningMesh> StartAsync(CancellationToken cancellationToken)
     {
         // The dashboard stays on (the testing builder turns it off by default) so scenarios can read traces from it.
+        var credentials = Directory.CreateTempSubdirectory("mesh-gateway-credentials-").FullName;
+        string[] args =
+        [
+            "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            $"--Mesh:CertificateTtl={CertificateTtl:c}",
+            $"--Mesh:GatewayCredentials={credentials}",
+        ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true"], (options, _) => options.DisableDashboard = false, cancellationToken);
+            args, (options, _) => options.DisableDashboard = false, cancellationToken);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         var app = await builder.BuildAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
-        var mesh = new RunningMesh(app, app.GetEndpoint("aspire-dashboard", "http"));
+        var mesh = new RunningMesh(app, app.GetEndpoint("aspire-dashboard", "http"), credentials);
         foreach (var resource in Workloads.Append("istio-ingressgateway"))
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
@@ -53,5 +69,6 @@ public sealed class RunningMesh : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        Directory.Delete(GatewayCredentials, recursive: true);
     }
 }

@@ -73,9 +73,20 @@ public sealed class ResilienceStepDefinitions(InstanceFaultDriver faults, ProxyM
     [Then("the sidecar of {string} counted responses {string} with flags {string}")]
     public async Task ThenTheSidecarCountedResponses(string workload, string code, string flags)
     {
-        var samples = await metrics.RequestSamplesSinceBaselineAsync(w => w == workload);
-        Assert.True(samples.Any(s => s.Has("response_code", code) && s.Has("response_flags", flags)),
-            $"{workload}'s sidecar counted no {code} with flags {flags}; it counted: {string.Join("; ", samples.Select(s => $"{s.Labels["reporter"]} {s.Labels["response_code"]} {s.Labels["response_flags"]} ×{s.Value}"))}");
+        // Metrics are read as the proxy exports them; give the export a few seconds to show the requests.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var samples = await metrics.RequestSamplesSinceBaselineAsync(w => w == workload);
+            if (samples.Any(s => s.Has("response_code", code) && s.Has("response_flags", flags)))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline,
+                $"{workload}'s sidecar counted no {code} with flags {flags}; it counted: {string.Join("; ", samples.Select(s => $"{s.Labels["reporter"]} {s.Labels["response_code"]} {s.Labels["response_flags"]} ×{s.Value}"))}");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
     }
 
     [Then("the sidecar of {string} counted gRPC status {int} for calls to {string}")]

@@ -46,6 +46,14 @@ public sealed class TrafficStepDefinitions(TrafficDriver traffic)
     public void ThenAtMostPercentSucceed(double percent) =>
         Assert.True(Report().SuccessPercent <= percent, $"{Report().SuccessPercent:0.00}% succeeded, expected failures to show (at most {percent}%):\n{Report()}");
 
+    [Then("{int} requests succeeded and {int} were answered {int}")]
+    public void ThenSucceededAndRefused(int succeeded, int refused, int status)
+    {
+        var report = Report();
+        Assert.True(report.StatusCodes.GetValueOrDefault(200) == succeeded && report.StatusCodes.GetValueOrDefault(status) == refused,
+            $"wanted {succeeded} × 200 and {refused} × {status}:\n{report}");
+    }
+
     [Then("every response was served by {string}")]
     public void ThenEveryResponseWasServedBy(string instance)
     {
