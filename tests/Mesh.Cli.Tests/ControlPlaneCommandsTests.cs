@@ -1,0 +1,74 @@
+using Mesh.TestSupport;
+
+namespace Mesh.Cli.Tests;
+
+/// <summary>apply, get, delete and proxy-status against a real control plane.</summary>
+public sealed class ControlPlaneCommandsTests : IAsyncLifetime
+{
+    private readonly TempDirectory _config = new();
+    private ControlPlaneHost _controlPlane = null!;
+
+    public async Task InitializeAsync() => _controlPlane = await ControlPlaneHost.StartAsync(_config.Path);
+
+    [Fact]
+    public async Task Apply_Get_Delete_RoundTrip()
+    {
+        var file = MeshCtlRunner.Repo("samples/bookinfo/virtual-service-reviews-80-20.yaml");
+        var rules = MeshCtlRunner.Repo("config/destination-rule-all.yaml");
+
+        var applied = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "apply", "-f", rules, "-f", file);
+        var listed = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "get", "vs");
+        var shown = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "get", "virtualservice", "reviews");
+        var deleted = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "delete", "vs", "reviews");
+        var gone = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "get", "vs", "reviews");
+
+        Assert.Equal(0, applied.Exit);
+        Assert.Contains("virtualservice/reviews configured", applied.Out);
+        Assert.Contains("reviews", listed.Out);
+        Assert.Contains("weight: 80", shown.Out);
+        Assert.Equal(0, deleted.Exit);
+        Assert.Equal(1, gone.Exit);
+        Assert.Contains("not found", gone.Error);
+    }
+
+    [Fact]
+    public async Task Apply_RefusedConfig_ShowsTheFindingAndExitsOne()
+    {
+        var file = _config.Write("../bad-weights.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: bad}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n      weight: 30\n    - destination: {host: ratings}\n      weight: 30\n");
+
+        var (exit, _, error) = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "apply", "-f", file);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("MESH301", error);
+        Assert.Contains("was refused", error);
+    }
+
+    [Fact]
+    public async Task ProxyStatus_ListsConnectedProxiesAsSynced()
+    {
+        var empty = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "proxy-status");
+        await using var workload = RegisteredWorkload.Connect(_controlPlane.GrpcAddress, RegisteredWorkload.Describe("reviews-v1", "reviews", "v1", "http", 9080, 19999));
+
+        var row = await Eventually.Until(() => MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "proxy-status"),
+            r => r.Out.Contains("reviews-v1.default", StringComparison.Ordinal) && r.Out.Contains("SYNCED", StringComparison.Ordinal), "reviews-v1 to show as SYNCED");
+
+        Assert.Contains("no proxies", empty.Out);
+        Assert.Equal(0, row.Exit);
+    }
+
+    [Fact]
+    public async Task Unreachable_ControlPlane_ExitsTwoWithAClearMessage()
+    {
+        var (exit, _, error) = await MeshCtlRunner.RunAsync(new Uri($"http://127.0.0.1:{FreePort.Next()}"), "proxy-status");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("cannot reach the control plane", error);
+        Assert.Contains("--control-plane", error);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _controlPlane.DisposeAsync();
+        _config.Dispose();
+    }
+}
