@@ -19,6 +19,7 @@ public static partial class ConfigLoader
 
     private static readonly string[] NetworkingVersions = ["v1", "v1beta1", "v1alpha3"];
     private static readonly string[] SecurityVersions = ["v1", "v1beta1"];
+    private static readonly string[] TelemetryVersions = ["v1", "v1alpha1"];
 
     private static readonly Dictionary<(string Group, string Kind), KindReader> Kinds = new()
     {
@@ -31,11 +32,12 @@ public static partial class ConfigLoader
         [("security.istio.io", "PeerAuthentication")] = SecurityReaders.PeerAuthentication,
         [("security.istio.io", "AuthorizationPolicy")] = SecurityReaders.AuthorizationPolicy,
         [("security.istio.io", "RequestAuthentication")] = SecurityReaders.RequestAuthentication,
+        [("telemetry.istio.io", "Telemetry")] = TelemetryReader.Read,
     };
 
     /// <summary>Istio kinds that exist but that the mesh does not implement; they are skipped with a warning.</summary>
     private static readonly HashSet<string> UnimplementedKinds =
-        ["WorkloadEntry", "WorkloadGroup", "ProxyConfig", "Telemetry", "WasmPlugin"];
+        ["WorkloadEntry", "WorkloadGroup", "ProxyConfig", "WasmPlugin"];
 
     private static readonly string[] IgnoredMetadata =
     [
@@ -233,7 +235,12 @@ public static partial class ConfigLoader
             return null;
         }
 
-        var versions = group == "security.istio.io" ? SecurityVersions : NetworkingVersions;
+        var versions = group switch
+        {
+            "security.istio.io" => SecurityVersions,
+            "telemetry.istio.io" => TelemetryVersions,
+            _ => NetworkingVersions,
+        };
         if (!versions.Contains(version))
         {
             context.Report(FindingCodes.UnknownKind, top.SpanOf("apiVersion"),

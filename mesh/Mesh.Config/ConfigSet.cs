@@ -19,6 +19,7 @@ public sealed class ConfigSet
         AuthorizationPolicies = Resources.OfType<AuthorizationPolicy>().ToArray();
         RequestAuthentications = Resources.OfType<RequestAuthentication>().ToArray();
         EnvoyFilters = Resources.OfType<EnvoyFilter>().ToArray();
+        Telemetries = Resources.OfType<Model.Telemetry.Telemetry>().ToArray();
     }
 
     public static ConfigSet Empty { get; } = new([]);
@@ -42,4 +43,6 @@ public sealed class ConfigSet
     public IReadOnlyList<RequestAuthentication> RequestAuthentications { get; }
 
     public IReadOnlyList<EnvoyFilter> EnvoyFilters { get; }
+
+    public IReadOnlyList<Model.Telemetry.Telemetry> Telemetries { get; }
 }

@@ -23,6 +23,9 @@ public sealed class RouteTable(string version, IReadOnlyDictionary<string, Liste
     /// <summary>Local rate limits (EnvoyFilter) that apply to this proxy's listeners, by context.</summary>
     public IReadOnlyList<Config.Model.Networking.LocalRateLimitPatch> RateLimits { get; init; } = [];
 
+    /// <summary>Whether this proxy writes access logs (Istio's Telemetry <c>accessLogging</c>; on unless disabled).</summary>
+    public bool AccessLogging { get; init; } = true;
+
     public Config.Model.Security.MutualTlsMode MutualTlsFor(int servicePort) =>
         InboundMutualTls.TryGetValue(servicePort, out var mode) ? mode : Config.Model.Security.MutualTlsMode.Permissive;
 

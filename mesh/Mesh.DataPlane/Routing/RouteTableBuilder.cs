@@ -65,10 +65,24 @@ public sealed class RouteTableBuilder
             InboundMutualTls = inboundMtls,
             Authorization = Security.AuthorizationEngine.Build(config.AuthorizationPolicies, proxy.Workload, RootNamespace),
             Jwt = Security.JwtAuthenticator.Build(config.RequestAuthentications, proxy.Workload, RootNamespace),
+            AccessLogging = AccessLoggingFor(config, proxy),
             RateLimits = config.EnvoyFilters
                 .Where(f => Security.AuthorizationEngine.Applies(f.Namespace, f.WorkloadSelector, proxy.Workload, RootNamespace))
                 .SelectMany(f => f.LocalRateLimits).ToArray(),
         }, builder._warnings);
+    }
+
+    /// <summary>
+    /// Istio's Telemetry precedence for access logs: a resource selecting the workload beats its namespace's, which
+    /// beats the root namespace's; the most specific one with <c>accessLogging</c> decides. With none, logs are on.
+    /// </summary>
+    private static bool AccessLoggingFor(ConfigSet config, ProxyIdentity proxy)
+    {
+        var scoped = config.Telemetries.Where(t => t.AccessLogging.Count > 0).ToArray();
+        var chosen = scoped.FirstOrDefault(t => t.Namespace == proxy.Namespace && t.Selector is { Labels.Count: > 0 } s && s.Matches(proxy.Labels))
+            ?? scoped.FirstOrDefault(t => t.Namespace == proxy.Namespace && t.Selector is null or { Labels.Count: 0 })
+            ?? scoped.FirstOrDefault(t => t.Namespace == RootNamespace && (t.Selector is null or { Labels.Count: 0 } || t.Selector.Matches(proxy.Labels)));
+        return chosen is null || chosen.AccessLogging.Any(a => !a.Disabled);
     }
 
     /// <summary>The root namespace, whose Sidecar without a selector is the mesh-wide default (as Istio's istio-system).</summary>

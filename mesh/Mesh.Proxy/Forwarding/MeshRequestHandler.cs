@@ -60,6 +60,15 @@ internal sealed partial class MeshRequestHandler(
         var mesh = new MeshRequest(listener, Stopwatch.GetTimestamp());
         context.Features.Set(mesh);
         telemetry.RequestStarted();
+        var startTime = time.GetUtcNow();
+        var responseBody = new Telemetry.CountingStream(context.Response.Body);
+        context.Response.Body = responseBody;
+        if (string.IsNullOrEmpty(context.Request.Headers[MeshTransformer.RequestIdHeader]))
+        {
+            // As Envoy's connection manager: every request has an id from the first proxy it meets, replies made here included.
+            context.Request.Headers[MeshTransformer.RequestIdHeader] = Guid.NewGuid().ToString();
+        }
+
         if (listener.Kind == ListenerKind.Inbound)
         {
             mesh.Source = PeerMetadata.Decode(context.Request.Headers[PeerMetadata.HeaderName]);
@@ -75,7 +84,8 @@ internal sealed partial class MeshRequestHandler(
         }
         finally
         {
-            telemetry.RequestCompleted(context, mesh);
+            var requestBytes = (context.Request.Body as ReplayableRequestBody)?.BytesRead ?? context.Request.ContentLength ?? 0;
+            telemetry.RequestCompleted(context, mesh, requestBytes, responseBody.Written, startTime);
         }
     }
 

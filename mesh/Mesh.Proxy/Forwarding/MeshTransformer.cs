@@ -33,11 +33,6 @@ internal sealed class MeshTransformer(ProxyIdentity identity, Microsoft.Extensio
         }
 
         proxyRequest.Headers.Host = mesh.UpstreamAuthority ?? httpContext.Request.Host.Value;
-        if (!proxyRequest.Headers.Contains(RequestIdHeader))
-        {
-            proxyRequest.Headers.TryAddWithoutValidation(RequestIdHeader, Guid.NewGuid().ToString());
-        }
-
         proxyRequest.Headers.Remove(PeerMetadata.HeaderName);
         if (mesh.Listener.Kind != ListenerKind.Inbound)
         {

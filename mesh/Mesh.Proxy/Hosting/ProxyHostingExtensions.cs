@@ -57,6 +57,8 @@ public static class ProxyHostingExtensions
         builder.Services.AddSingleton<PlaintextDiverter>();
         builder.Services.AddSingleton<GatewayTls>();
         builder.Services.AddSingleton<Security.LocalRateLimiters>();
+        builder.Services.AddSingleton<AccessLog>();
+        System.Diagnostics.DistributedContextPropagator.Current = new B3Propagator(System.Diagnostics.DistributedContextPropagator.CreateDefaultPropagator());
         var mutualTls = !string.IsNullOrEmpty(options.ServiceAccountToken);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -70,6 +72,7 @@ public static class ProxyHostingExtensions
                     continue;
                 }
 
+                var telemetry = kestrel.ApplicationServices.GetRequiredService<ProxyTelemetry>();
                 if (listener.Tls)
                 {
                     kestrel.Listen(listener.EndPoint, l =>
@@ -77,6 +80,7 @@ public static class ProxyHostingExtensions
                         l.Protocols = HttpProtocols.Http1AndHttp2;
                         l.Use(Tag(listener));
                         l.UseHttps(kestrel.ApplicationServices.GetRequiredService<GatewayTls>().HandshakeOptions(listener.EndPoint.Port));
+                        l.Use(Count(listener, telemetry, tls: true));
                     });
                     continue;
                 }
@@ -85,6 +89,7 @@ public static class ProxyHostingExtensions
                 {
                     l.Protocols = listener.Protocol.IsHttp2() ? HttpProtocols.Http2 : HttpProtocols.Http1;
                     l.Use(Tag(listener));
+                    l.Use(Count(listener, telemetry, tls: false));
                 });
             }
         });
@@ -103,30 +108,49 @@ public static class ProxyHostingExtensions
         File.Delete(http1);
         File.Delete(http2);
         var diverter = services.GetRequiredService<PlaintextDiverter>();
+        var telemetry = services.GetRequiredService<ProxyTelemetry>();
         kestrel.Listen(listener.EndPoint, l =>
         {
             l.Protocols = HttpProtocols.Http1AndHttp2;
             l.Use(Tag(listener));
             l.Use(diverter.For(listener.ServicePort, http1, http2));
             l.UseHttps(services.GetRequiredService<InboundTls>().HandshakeOptions);
+            l.Use(Count(listener, telemetry, tls: true));
         });
         var plaintext = listener with { Plaintext = true };
         kestrel.ListenUnixSocket(http1, l =>
         {
             l.Protocols = HttpProtocols.Http1;
             l.Use(Tag(plaintext));
+            l.Use(Count(plaintext, telemetry, tls: false));
         });
         kestrel.ListenUnixSocket(http2, l =>
         {
             l.Protocols = HttpProtocols.Http2;
             l.Use(Tag(plaintext));
+            l.Use(Count(plaintext, telemetry, tls: false));
         });
     }
 
+    /// <summary>Marks a connection with the listener it came in on.</summary>
     private static Func<ConnectionDelegate, ConnectionDelegate> Tag(BoundListener listener) => next => connection =>
     {
         connection.Items[ListenerMap.ItemKey] = listener;
         return next(connection);
+    };
+
+    /// <summary>Counts a connection opening and closing (placed after TLS where there is TLS, so it knows which it is).</summary>
+    private static Func<ConnectionDelegate, ConnectionDelegate> Count(BoundListener listener, ProxyTelemetry telemetry, bool tls) => next => async connection =>
+    {
+        telemetry.ConnectionOpened(listener, tls);
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            telemetry.ConnectionClosed(listener, tls);
+        }
     };
 
     public static WebApplication MapMeshProxy(this WebApplication app)

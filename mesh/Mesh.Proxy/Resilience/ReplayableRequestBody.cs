@@ -15,6 +15,11 @@ public sealed class ReplayableRequestBody(Stream inner, int limit, long? declare
     private long _replayPosition = -1;
     private volatile bool _frozen;
 
+    private long _read;
+
+    /// <summary>Bytes of the body read from the client (each byte once, however many attempts replayed it).</summary>
+    public long BytesRead => Interlocked.Read(ref _read);
+
     /// <summary>False when the declared length or the bytes read exceed the limit: the body cannot be sent again.</summary>
     public bool CanReplay => !_tooLarge && _kept.Length <= limit;
 
@@ -50,6 +55,7 @@ public sealed class ReplayableRequestBody(Stream inner, int limit, long? declare
         }
 
         var read = await inner.ReadAsync(buffer, cancellationToken);
+        Interlocked.Add(ref _read, read);
         if (read > 0 && _kept.Length <= limit)
         {
             _kept.Write(buffer.Span[..read]);

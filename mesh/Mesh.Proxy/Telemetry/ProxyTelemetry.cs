@@ -17,33 +17,83 @@ public sealed class ProxyTelemetry : IDisposable
     /// <summary>Istio's default buckets for <c>istio_request_duration_milliseconds</c>.</summary>
     public static readonly double[] DurationBuckets = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
 
+    /// <summary>Istio's buckets for <c>istio_request_bytes</c> and <c>istio_response_bytes</c>.</summary>
+    public static readonly long[] SizeBuckets = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000];
+
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
+    private readonly Histogram<long> _requestBytes;
+    private readonly Histogram<long> _responseBytes;
+    private readonly Counter<long> _connectionsOpened;
+    private readonly Counter<long> _connectionsClosed;
+    private readonly AccessLog _accessLog;
+    private readonly Routing.RouteTableProvider _routes;
     private readonly DataPlane.ProxyIdentity _self;
     private readonly string _selfPrincipal;
 
     private long _activeRequests;
 
-    public ProxyTelemetry(IMeterFactory meters, DataPlane.ProxyIdentity self, Routing.RouteTableProvider routes, Identity.WorkloadIdentity identity)
+    public ProxyTelemetry(IMeterFactory meters, DataPlane.ProxyIdentity self, Routing.RouteTableProvider routes, Identity.WorkloadIdentity identity, AccessLog accessLog)
     {
         _self = self;
+        _routes = routes;
+        _accessLog = accessLog;
         _selfPrincipal = identity.Enabled ? identity.Id.ToString() : "unknown";
         _meter = meters.Create(MeterName);
         CreateClusterInstruments(routes);
         _requests = _meter.CreateCounter<long>("istio_requests_total", description: "Requests handled by the proxy, by source, destination and outcome.");
         _duration = _meter.CreateHistogram<double>("istio_request_duration_milliseconds", "ms", "Request duration seen by the proxy.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _requestBytes = _meter.CreateHistogram<long>("istio_request_bytes", "By", "Request sizes (headers not counted).",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = SizeBuckets });
+        _responseBytes = _meter.CreateHistogram<long>("istio_response_bytes", "By", "Response sizes (headers not counted).",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = SizeBuckets });
+        _connectionsOpened = _meter.CreateCounter<long>("istio_tcp_connections_opened_total", description: "Connections accepted by the proxy's listeners.");
+        _connectionsClosed = _meter.CreateCounter<long>("istio_tcp_connections_closed_total", description: "Connections of the proxy's listeners that closed.");
     }
+
+    /// <summary>Counts a downstream connection opening on a listener (and, when it ends, closing).</summary>
+    public void ConnectionOpened(Routing.BoundListener listener, bool tls) => _connectionsOpened.Add(1, ConnectionLabels(listener, tls));
+
+    public void ConnectionClosed(Routing.BoundListener listener, bool tls) => _connectionsClosed.Add(1, ConnectionLabels(listener, tls));
+
+    private TagList ConnectionLabels(Routing.BoundListener listener, bool tls) => new()
+    {
+        { "reporter", listener.Kind == ListenerKind.Inbound ? "destination" : "source" },
+        { "destination_workload", listener.Kind == ListenerKind.Inbound ? _self.Workload.Name : "unknown" },
+        { "destination_workload_namespace", listener.Kind == ListenerKind.Inbound ? _self.Workload.Namespace : "unknown" },
+        { "destination_service", listener.Key },
+        { "connection_security_policy", listener.Kind == ListenerKind.Inbound ? (tls ? "mutual_tls" : "none") : "unknown" },
+    };
 
     public void RequestStarted() => Interlocked.Increment(ref _activeRequests);
 
-    public void RequestCompleted(HttpContext context, MeshRequest mesh)
+    public void RequestCompleted(HttpContext context, MeshRequest mesh, long requestBytes, long responseBytes, DateTimeOffset startTime)
     {
         Interlocked.Decrement(ref _activeRequests);
         var tags = Labels(context, mesh);
         _requests.Add(1, tags);
         _duration.Record(Stopwatch.GetElapsedTime(mesh.StartTimestamp).TotalMilliseconds, tags);
+        _requestBytes.Record(requestBytes, tags);
+        _responseBytes.Record(responseBytes, tags);
+        if (_routes.Current.AccessLogging)
+        {
+            _accessLog.Write(AccessLog.Format(context, mesh, requestBytes, responseBytes, startTime));
+        }
+
+        // Name the hop's span as Envoy names it, and say what the proxy decided.
+        if (Activity.Current is { } span)
+        {
+            span.DisplayName = mesh.Listener.Kind == ListenerKind.Inbound
+                ? $"inbound {_self.Workload.App}.{_self.Workload.Namespace}.svc.cluster.local:{mesh.Listener.ServicePort}"
+                : mesh.Cluster is { } cluster ? $"{cluster.Host}:{cluster.Port}/*" : $"{mesh.Listener.Key} (no route)";
+            span.SetTag("component", "proxy");
+            span.SetTag("node_id", _self.Workload.Name);
+            span.SetTag("upstream_cluster", mesh.Cluster?.Name);
+            span.SetTag("response_flags", ResponseFlagNames.Format(mesh.Flags));
+            span.SetTag("istio.canonical_service", _self.Workload.App);
+        }
     }
 
     public TagList Labels(HttpContext context, MeshRequest mesh)

@@ -61,4 +61,32 @@ public class ConfigLoaderTests
         Assert.True(finding.Source.Line >= 2);
         Assert.Empty(result.Resources);
     }
+
+    [Fact]
+    public void Telemetry_ReadsAccessLogging_AndSaysWhatItIgnores()
+    {
+        const string yaml = """
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: quiet, namespace: default}
+            spec:
+              selector:
+                matchLabels: {app: reviews}
+              accessLogging:
+              - providers: [{name: envoy}]
+                disabled: true
+                filter: {expression: "response.code >= 400"}
+              tracing:
+              - randomSamplingPercentage: 10
+            """;
+
+        var result = ConfigLoader.LoadText(yaml, "telemetry.yaml");
+
+        var telemetry = Assert.IsType<Mesh.Config.Model.Telemetry.Telemetry>(Assert.Single(result.Resources));
+        Assert.Equal("reviews", telemetry.Selector!.Labels["app"]);
+        Assert.True(telemetry.AccessLogging[0].Disabled);
+        Assert.Equal(["envoy"], telemetry.AccessLogging[0].Providers);
+        Assert.Equal([(10, "filter"), (11, "tracing")],
+            result.Findings.Where(f => f.Code == FindingCodes.UnimplementedField.Code).Select(f => (f.Source.Line, f.Message.Contains("filter", StringComparison.Ordinal) ? "filter" : "tracing")).ToArray());
+    }
 }

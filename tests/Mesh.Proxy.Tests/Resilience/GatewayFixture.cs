@@ -16,6 +16,9 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     public string Gateway { get; } = FreePort.Address();
 
+    /// <summary>The gateway itself: its admin address (stats, config dump) and its log lines.</summary>
+    public ProxyHost Proxy { get; private set; } = null!;
+
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     public Dictionary<string, HttpEchoServer> Backends { get; } = [];
@@ -34,7 +37,8 @@ public sealed class GatewayFixture : IAsyncDisposable
             fixture._clients.Add(RegisteredWorkload.Connect(fixture._controlPlane.GrpcAddress, RegisteredWorkload.Describe(name, "web", name, "http", 80, server.Port)));
         }
 
-        fixture._clients.Add(await ProxyHost.StartGatewayAsync(fixture._controlPlane.GrpcAddress, fixture.Gateway, responseFlagsHeader: true));
+        fixture.Proxy = await ProxyHost.StartGatewayAsync(fixture._controlPlane.GrpcAddress, fixture.Gateway, responseFlagsHeader: true);
+        fixture._clients.Add(fixture.Proxy);
         // Ready when the gateway has the routes (no NR) and every backend's endpoint (no UH): not necessarily a 200.
         await Eventually.Until(async () =>
         {
@@ -50,6 +54,9 @@ public sealed class GatewayFixture : IAsyncDisposable
 
         return fixture;
     }
+
+    /// <summary>Adds or replaces a file in the control plane's config folder (the control plane watches it).</summary>
+    public void WriteConfig(string file, string yaml) => _config.Write(file, yaml);
 
     public string Url(string path) => $"http://{Gateway}{path}";
 
