@@ -27,4 +27,7 @@ foreach (var version in new[] { "v1", "v2", "v3" })
 builder.AddProject<Projects.ProductPage>("productpage-v1")
     .WithSidecar(mesh, "productpage", "v1", new MeshPort("http", 9080));
 
+// Prometheus (the Debian package, when installed) on http://127.0.0.1:9090, scraping every proxy the registry knows.
+mesh.AddPrometheus();
+
 builder.Build().Run();

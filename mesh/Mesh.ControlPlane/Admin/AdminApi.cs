@@ -145,6 +145,25 @@ public static class AdminApi
             return Results.Text(dump, "application/json");
         });
 
+        // Prometheus HTTP service discovery (http_sd_configs): one target per connected proxy's admin listener, with
+        // the labels Istio's Prometheus config derives from pods. The registry, not a static file, says what to scrape.
+        api.MapGet("/prometheus/targets", (ProxyConnections connections) => connections.All
+            .Where(c => !string.IsNullOrEmpty(c.AdminAddress))
+            .OrderBy(c => c.Workload.Name, StringComparer.Ordinal)
+            .Select(c => new
+            {
+                targets = new[] { c.AdminAddress },
+                labels = new Dictionary<string, string>
+                {
+                    ["__metrics_path__"] = "/stats/prometheus",
+                    ["pod"] = c.Workload.Name,
+                    ["namespace"] = c.Workload.Namespace,
+                    ["app"] = c.Workload.App,
+                    ["version"] = c.Workload.Version,
+                    ["proxy_type"] = c.Kind == Contracts.Discovery.ProxyKind.Gateway ? "router" : "sidecar",
+                },
+            }));
+
         return endpoints;
     }
 

@@ -33,7 +33,12 @@ public static class ControlPlaneHostingExtensions
         builder.Services.AddHostedService<PushCoordinator>();
         builder.Services.AddGrpc();
         builder.Services.AddHttpClient("proxy-admin");
-        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ControlPlaneMetrics.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ControlPlaneMetrics.MeterName).AddPrometheusExporter(o =>
+        {
+            // Istio's names as they are: istio_requests_total already ends in _total, pilot_xds_pushes never does.
+            o.ScrapeResponseCacheDurationMilliseconds = 0;
+            o.DisableTotalNameSuffixForCounters = true;
+        }));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -23,9 +23,9 @@ public sealed class ControlPlaneMetrics : IDisposable
     {
         _meter = meters.Create(MeterName);
         _connected = _meter.CreateUpDownCounter<long>("pilot_xds", description: "Connected proxies.");
-        _pushes = _meter.CreateCounter<long>("pilot_xds_pushes_total", description: "Snapshots pushed, by what changed.");
-        _nacks = _meter.CreateCounter<long>("pilot_total_xds_rejects_total", description: "Snapshots proxies NACKed.");
-        _validationErrors = _meter.CreateCounter<long>("galley_validation_failed_total", description: "Config errors that made a change be refused.");
+        _pushes = _meter.CreateCounter<long>("pilot_xds_pushes", description: "Snapshots pushed, by what changed.");
+        _nacks = _meter.CreateCounter<long>("pilot_total_xds_rejects", description: "Snapshots proxies NACKed.");
+        _validationErrors = _meter.CreateCounter<long>("galley_validation_failed", description: "Config errors that made a change be refused.");
         _convergence = _meter.CreateHistogram<double>("pilot_proxy_convergence_time", unit: null, "Time from a config change to a proxy's ACK.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 3, 5, 10, 20, 30] });
         _csrs = _meter.CreateCounter<long>("citadel_server_csr_count", description: "Certificate signing requests received.");

@@ -50,7 +50,12 @@ public static class ProxyHostingExtensions
         builder.Services.AddSingleton<RequestMirror>();
         builder.Services.AddSingleton<RuntimeOverrides>();
         builder.Services.AddSingleton<ProxyTelemetry>();
-        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyTelemetry.MeterName).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProxyTelemetry.MeterName).AddPrometheusExporter(o =>
+        {
+            // Istio's names as they are: istio_requests_total already ends in _total, pilot_xds_pushes never does.
+            o.ScrapeResponseCacheDurationMilliseconds = 0;
+            o.DisableTotalNameSuffixForCounters = true;
+        }));
 
         builder.Services.AddSingleton<WorkloadIdentity>();
         builder.Services.AddSingleton<InboundTls>();

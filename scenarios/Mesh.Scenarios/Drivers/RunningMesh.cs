@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +15,9 @@ public sealed class RunningMesh : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
-    private RunningMesh(DistributedApplication app, Uri dashboard, string credentials)
+    private RunningMesh(DistributedApplication app, Uri dashboard, string credentials, bool prometheus)
     {
+        HasPrometheus = prometheus;
         App = app;
         Dashboard = dashboard;
         GatewayCredentials = credentials;
@@ -37,6 +39,9 @@ public sealed class RunningMesh : IAsyncDisposable
 
     public Uri Dashboard { get; }
 
+    /// <summary>Whether the AppHost runs Prometheus (it does when the Debian package is installed).</summary>
+    public bool HasPrometheus { get; }
+
     /// <summary>The Bookinfo workloads, as the AppHost names them.</summary>
     public static IReadOnlyList<string> Workloads { get; } =
         ["details-v1", "ratings-v1", "reviews-v1", "reviews-v2", "reviews-v3", "productpage-v1"];
@@ -56,8 +61,9 @@ public sealed class RunningMesh : IAsyncDisposable
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         var app = await builder.BuildAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
-        var mesh = new RunningMesh(app, app.GetEndpoint("aspire-dashboard", "http"), credentials);
-        foreach (var resource in Workloads.Append("istio-ingressgateway"))
+        var prometheus = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Any(r => r.Name == "prometheus");
+        var mesh = new RunningMesh(app, app.GetEndpoint("aspire-dashboard", "http"), credentials, prometheus);
+        foreach (var resource in Workloads.Append("istio-ingressgateway").Concat(prometheus ? ["prometheus"] : []))
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
         }
