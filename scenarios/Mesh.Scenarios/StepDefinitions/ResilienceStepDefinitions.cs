@@ -49,7 +49,7 @@ public sealed class ResilienceStepDefinitions(InstanceFaultDriver faults, ProxyM
 
     [Then("the sidecar of {string} refused retries to {string} for the retry budget")]
     public async Task ThenRetriesWereRefused(string workload, string service) =>
-        Assert.True(await metrics.SumAsync("envoy_cluster_upstream_rq_retry_budget_exhausted_total", w => w == workload, s => s.Labels["cluster_name"].EndsWith($"|{service}.default.svc.cluster.local", StringComparison.Ordinal)) > 0,
+        Assert.True(await metrics.SumAsync("envoy_cluster_upstream_rq_retry_budget_exhausted", w => w == workload, s => s.Labels["cluster_name"].EndsWith($"|{service}.default.svc.cluster.local", StringComparison.Ordinal)) > 0,
             $"{workload}'s sidecar refused no retry to {service}");
 
     [Then("{string} received at most {double} times the requests {string} sent it")]
@@ -101,5 +101,5 @@ public sealed class ResilienceStepDefinitions(InstanceFaultDriver faults, ProxyM
         metrics.SumAsync("envoy_cluster_outlier_detection_ejections_active", w => w == workload, s => s.Labels["cluster_name"].EndsWith($"|{service}.default.svc.cluster.local", StringComparison.Ordinal));
 
     private Task<double> OverflowsAsync(string service, Func<string, bool>? workload = null) =>
-        metrics.SumAsync("envoy_cluster_upstream_rq_pending_overflow_total", workload ?? (_ => true), s => s.Labels["cluster_name"].EndsWith($"|{service}.default.svc.cluster.local", StringComparison.Ordinal));
+        metrics.SumAsync("envoy_cluster_upstream_rq_pending_overflow", workload ?? (_ => true), s => s.Labels["cluster_name"].EndsWith($"|{service}.default.svc.cluster.local", StringComparison.Ordinal));
 }
