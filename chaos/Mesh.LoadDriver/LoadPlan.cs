@@ -2,14 +2,24 @@ using System.Net;
 
 namespace Mesh.LoadDriver;
 
+/// <summary>How requests are carried: HTTP/1.1, HTTP/2 (h2c with prior knowledge on http://, ALPN on https://) or gRPC.</summary>
+public enum LoadProtocol
+{
+    Http1,
+    Http2,
+    Grpc,
+}
+
 /// <summary>
 /// What to send and how: an open model (<see cref="RatePerSecond"/> set: requests start on a fixed schedule whether
 /// or not earlier ones finished) or a closed model (<see cref="Connections"/> workers, each sending as fast as its
-/// responses come back). Every plan is bounded by a request count, a duration, or both.
+/// responses come back). Every plan is bounded by a request count, a duration, or both, and targets loopback only.
 /// </summary>
 public sealed record LoadPlan
 {
     public required Uri Target { get; init; }
+
+    public LoadProtocol Protocol { get; init; } = LoadProtocol.Http1;
 
     public HttpMethod Method { get; init; } = HttpMethod.Get;
 
@@ -25,15 +35,19 @@ public sealed record LoadPlan
 
     public TimeSpan? Duration { get; init; }
 
-    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
-
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Sorts successful responses into buckets (e.g. which version answered), reported as counts.</summary>
     public Func<HttpResponseMessage, string, string?>? Classify { get; init; }
 
-    /// <summary>Makes the request body, for POSTs and gRPC-shaped requests.</summary>
+    /// <summary>Makes the request body, for POSTs.</summary>
     public Func<HttpContent?>? Body { get; init; }
+
+    /// <summary>For gRPC: the method as <c>package.Service/Method</c>.</summary>
+    public string? GrpcMethod { get; init; }
+
+    /// <summary>For gRPC: the request message, already serialized as protobuf (empty is a message with every field at its default).</summary>
+    public byte[] GrpcMessage { get; init; } = [];
 
     public void Validate()
     {
@@ -46,12 +60,27 @@ public sealed record LoadPlan
         {
             throw new ArgumentException("rate, connections, requests and duration must be positive");
         }
+
+        if (Protocol == LoadProtocol.Grpc && (GrpcMethod is null || GrpcMethod.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
+        {
+            throw new ArgumentException("a gRPC load needs the method as package.Service/Method");
+        }
+
+        if (!IsLoopback(Target))
+        {
+            throw new ArgumentException($"{Target.Host} is not a loopback address: load goes only to 127.0.0.0/8, ::1 or localhost");
+        }
     }
 
-    public static Version Parse(string version) => version switch
+    /// <summary>Load never leaves the machine: only 127.0.0.0/8, ::1 and localhost are targets.</summary>
+    public static bool IsLoopback(Uri target) =>
+        target.IsLoopback || (IPAddress.TryParse(target.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
+    public static LoadProtocol ParseProtocol(string protocol) => protocol.ToLowerInvariant() switch
     {
-        "1.1" or "http1" => System.Net.HttpVersion.Version11,
-        "2" or "2.0" or "h2c" or "http2" => System.Net.HttpVersion.Version20,
-        _ => throw new ArgumentException($"unknown HTTP version '{version}'"),
+        "1.1" or "http1" or "http/1.1" => LoadProtocol.Http1,
+        "2" or "2.0" or "h2" or "h2c" or "http2" => LoadProtocol.Http2,
+        "grpc" => LoadProtocol.Grpc,
+        _ => throw new ArgumentException($"unknown protocol '{protocol}' (http1, http2 or grpc)"),
     };
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using HdrHistogram;
 
 namespace Mesh.LoadDriver;
@@ -7,15 +6,16 @@ namespace Mesh.LoadDriver;
 /// <summary>
 /// Collects outcomes from concurrent requests. Latency is recorded from the moment a request was <em>meant</em> to
 /// start, not when it actually went out: when the target stalls, the requests that should have been sent during
-/// the stall count their waiting time (wrk2's correction for coordinated omission).
+/// the stall count their waiting time (wrk2's correction for coordinated omission). How late each request really
+/// went out is kept apart, to show whether the driver itself held the schedule.
 /// </summary>
-internal sealed class LoadRecorder
+internal sealed class LoadRecorder(TimeProvider time)
 {
-    public const string FlagsHeader = "x-mesh-response-flags";
-
     private readonly LongHistogram _latency = new(TimeSpan.FromHours(1).Ticks / 10, 3);
+    private readonly LongHistogram _sendLag = new(TimeSpan.FromHours(1).Ticks / 10, 3);
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<int, long> _statusCodes = new();
+    private readonly ConcurrentDictionary<int, long> _grpcStatuses = new();
     private readonly ConcurrentDictionary<string, long> _flags = new();
     private readonly ConcurrentDictionary<string, long> _errors = new();
     private readonly ConcurrentDictionary<string, long> _classes = new();
@@ -26,22 +26,38 @@ internal sealed class LoadRecorder
 
     public long Failed => Interlocked.Read(ref _failed);
 
-    /// <summary>Records a request that got an HTTP response.</summary>
-    public void Response(long intendedStart, long end, int status, string? flags, string? @class)
+    /// <summary>Notes that a request due at <paramref name="intendedStart"/> went out at <paramref name="sent"/>.</summary>
+    public void Sent(long intendedStart, long sent) => Record(_sendLag, intendedStart, sent);
+
+    /// <summary>Records what came back for a request meant to start at <paramref name="intendedStart"/>.</summary>
+    public void Record(long intendedStart, long end, LoadOutcome outcome)
     {
-        RecordLatency(intendedStart, end);
-        _statusCodes.AddOrUpdate(status, 1, (_, n) => n + 1);
-        if (!string.IsNullOrEmpty(flags) && flags != "-")
+        Record(_latency, intendedStart, end);
+        if (outcome.Status is { } status)
         {
-            _flags.AddOrUpdate(flags, 1, (_, n) => n + 1);
+            _statusCodes.AddOrUpdate(status, 1, (_, n) => n + 1);
+        }
+        else
+        {
+            _errors.AddOrUpdate(outcome.Error ?? "Unknown", 1, (_, n) => n + 1);
         }
 
-        if (@class is not null)
+        if (outcome.GrpcStatus is { } grpc)
         {
-            _classes.AddOrUpdate(@class, 1, (_, n) => n + 1);
+            _grpcStatuses.AddOrUpdate(grpc, 1, (_, n) => n + 1);
         }
 
-        if (status >= 500)
+        if (!string.IsNullOrEmpty(outcome.Flags) && outcome.Flags != "-")
+        {
+            _flags.AddOrUpdate(outcome.Flags, 1, (_, n) => n + 1);
+        }
+
+        if (outcome.Class is not null)
+        {
+            _classes.AddOrUpdate(outcome.Class, 1, (_, n) => n + 1);
+        }
+
+        if (outcome.Status is null or >= 500 || outcome.GrpcStatus is > 0)
         {
             Interlocked.Increment(ref _failed);
         }
@@ -49,34 +65,26 @@ internal sealed class LoadRecorder
         Interlocked.Increment(ref _completed);
     }
 
-    /// <summary>Records a request that failed before any HTTP status (refused, reset, timed out).</summary>
-    public void Error(long intendedStart, long end, string kind)
-    {
-        RecordLatency(intendedStart, end);
-        _errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
-        Interlocked.Increment(ref _failed);
-        Interlocked.Increment(ref _completed);
-    }
-
     public LoadReport Report(TimeSpan elapsed, double? targetRate)
     {
-        LongHistogram copy;
+        LongHistogram latency, lag;
         lock (_lock)
         {
-            copy = (LongHistogram)_latency.Copy();
+            latency = (LongHistogram)_latency.Copy();
+            lag = (LongHistogram)_sendLag.Copy();
         }
 
-        return new LoadReport(copy, Completed, _errors.Values.Sum(), elapsed,
-            new Dictionary<int, long>(_statusCodes), new Dictionary<string, long>(_flags), new Dictionary<string, long>(_errors),
-            new Dictionary<string, long>(_classes), targetRate);
+        return new LoadReport(latency, lag, Completed, _errors.Values.Sum(), elapsed,
+            new Dictionary<int, long>(_statusCodes), new Dictionary<int, long>(_grpcStatuses), new Dictionary<string, long>(_flags),
+            new Dictionary<string, long>(_errors), new Dictionary<string, long>(_classes), targetRate);
     }
 
-    private void RecordLatency(long intendedStart, long end)
+    private void Record(LongHistogram histogram, long from, long to)
     {
-        var micros = Math.Max(0, (long)Stopwatch.GetElapsedTime(intendedStart, end).TotalMicroseconds);
+        var micros = Math.Max(0, (long)time.GetElapsedTime(from, to).TotalMicroseconds);
         lock (_lock)
         {
-            _latency.RecordValue(Math.Min(micros, _latency.HighestTrackableValue));
+            histogram.RecordValue(Math.Min(micros, histogram.HighestTrackableValue));
         }
     }
 }

@@ -7,10 +7,13 @@ namespace Mesh.LoadDriver;
 /// <summary>What a run measured: counts, throughput, latency percentiles, status codes, response flags and errors.</summary>
 public sealed class LoadReport
 {
-    internal LoadReport(LongHistogram latency, long requests, long errors, TimeSpan elapsed, IReadOnlyDictionary<int, long> statusCodes,
-        IReadOnlyDictionary<string, long> responseFlags, IReadOnlyDictionary<string, long> errorsByKind, IReadOnlyDictionary<string, long> classes, double? targetRate)
+    internal LoadReport(LongHistogram latency, LongHistogram sendLag, long requests, long errors, TimeSpan elapsed, IReadOnlyDictionary<int, long> statusCodes,
+        IReadOnlyDictionary<int, long> grpcStatuses, IReadOnlyDictionary<string, long> responseFlags, IReadOnlyDictionary<string, long> errorsByKind,
+        IReadOnlyDictionary<string, long> classes, double? targetRate)
     {
         Latency = latency;
+        SendLag = sendLag;
+        GrpcStatuses = grpcStatuses;
         Requests = requests;
         Errors = errors;
         Elapsed = elapsed;
@@ -24,6 +27,9 @@ public sealed class LoadReport
     /// <summary>Latency in microseconds, from each request's intended start in the open model.</summary>
     public LongHistogram Latency { get; }
 
+    /// <summary>How late each request went out after it was due (microseconds): near zero when the driver held its schedule.</summary>
+    public LongHistogram SendLag { get; }
+
     public long Requests { get; }
 
     /// <summary>Requests that failed at the transport (no HTTP status).</summary>
@@ -32,6 +38,9 @@ public sealed class LoadReport
     public TimeSpan Elapsed { get; }
 
     public IReadOnlyDictionary<int, long> StatusCodes { get; }
+
+    /// <summary>gRPC statuses (0 = OK), for gRPC loads.</summary>
+    public IReadOnlyDictionary<int, long> GrpcStatuses { get; }
 
     public IReadOnlyDictionary<string, long> ResponseFlags { get; }
 
@@ -43,8 +52,10 @@ public sealed class LoadReport
 
     public double Throughput => Elapsed > TimeSpan.Zero ? Requests / Elapsed.TotalSeconds : 0;
 
-    /// <summary>Requests answered with a 2xx or 3xx status.</summary>
-    public long Succeeded => StatusCodes.Where(s => s.Key is >= 200 and < 400).Sum(s => s.Value);
+    /// <summary>Requests answered with a 2xx or 3xx status (and, for gRPC, status OK).</summary>
+    public long Succeeded => GrpcStatuses.Count > 0
+        ? GrpcStatuses.GetValueOrDefault(0)
+        : StatusCodes.Where(s => s.Key is >= 200 and < 400).Sum(s => s.Value);
 
     public double SuccessPercent => Requests == 0 ? 0 : 100.0 * Succeeded / Requests;
 
@@ -60,6 +71,11 @@ public sealed class LoadReport
         text.Append(TargetRate is { } rate ? string.Create(c, $" (target {rate:0.#} req/s)\n") : "\n");
         text.Append(c, $"latency p50 {Ms(Percentile(50))}  p90 {Ms(Percentile(90))}  p99 {Ms(Percentile(99))}  p99.9 {Ms(Percentile(99.9))}  max {Ms(Max)}\n");
         text.Append("status ").AppendJoin("  ", StatusCodes.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")).Append('\n');
+        if (GrpcStatuses.Count > 0)
+        {
+            text.Append("grpc   ").AppendJoin("  ", GrpcStatuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")).Append('\n');
+        }
+
         if (ResponseFlags.Count > 0)
         {
             text.Append("flags  ").AppendJoin("  ", ResponseFlags.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")).Append('\n');
@@ -73,6 +89,11 @@ public sealed class LoadReport
         if (Classes.Count > 0)
         {
             text.Append("by     ").AppendJoin("  ", Classes.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")).Append('\n');
+        }
+
+        if (TargetRate is not null)
+        {
+            text.Append(c, $"sent late by p99 {Ms(TimeSpan.FromMicroseconds(SendLag.TotalCount == 0 ? 0 : SendLag.GetValueAtPercentile(99)))} (the driver's own schedule error)\n");
         }
 
         return text.ToString();

@@ -1,0 +1,3 @@
+using Mesh.LoadDriver.Cli;
+
+return await MeshLoad.RunAsync(args, Console.Out, Console.Error);
