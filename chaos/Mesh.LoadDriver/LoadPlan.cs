@@ -49,6 +49,12 @@ public sealed record LoadPlan
     /// <summary>For gRPC: the request message, already serialized as protobuf (empty is a message with every field at its default).</summary>
     public byte[] GrpcMessage { get; init; } = [];
 
+    /// <summary>
+    /// A network the caller made itself (e.g. a veth pair between network namespaces it created), with how to open a
+    /// connection from inside it. Targets in it are allowed besides loopback.
+    /// </summary>
+    public OwnNetwork? Network { get; init; }
+
     public void Validate()
     {
         if (Requests is null && Duration is null)
@@ -66,9 +72,9 @@ public sealed record LoadPlan
             throw new ArgumentException("a gRPC load needs the method as package.Service/Method");
         }
 
-        if (!IsLoopback(Target))
+        if (!IsLoopback(Target) && !(Network is { } own && IPAddress.TryParse(Target.Host, out var address) && own.Range.Contains(address)))
         {
-            throw new ArgumentException($"{Target.Host} is not a loopback address: load goes only to 127.0.0.0/8, ::1 or localhost");
+            throw new ArgumentException($"{Target.Host} is not a loopback address: load goes only to 127.0.0.0/8, ::1, localhost or a network the caller made");
         }
     }
 
@@ -84,3 +90,6 @@ public sealed record LoadPlan
         _ => throw new ArgumentException($"unknown protocol '{protocol}' (http1, http2 or grpc)"),
     };
 }
+
+/// <summary>A network that exists only because the caller made it, and how to connect from inside it.</summary>
+public sealed record OwnNetwork(IPNetwork Range, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Connect);

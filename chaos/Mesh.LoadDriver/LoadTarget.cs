@@ -31,6 +31,7 @@ public static class LoadTargets
         MaxConnectionsPerServer = plan.Connections,
         EnableMultipleHttp2Connections = true,
         AutomaticDecompression = DecompressionMethods.None,
+        ConnectCallback = plan.Network?.Connect,
     };
 
     private sealed class HttpTarget(LoadPlan plan) : ILoadTarget

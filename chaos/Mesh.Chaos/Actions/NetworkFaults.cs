@@ -1,0 +1,67 @@
+using System.Globalization;
+using Mesh.Chaos.Experiments;
+using Mesh.Chaos.Network;
+
+namespace Mesh.Chaos.Actions;
+
+/// <summary>Cuts two namespaced hosts off from each other with iptables DROP rules on both sides; the rollback removes them.</summary>
+public sealed record Partition(NetworkHost First, NetworkHost Second) : IReversibleAction
+{
+    public string Name => $"partition {First.Name} ({First.Address}) from {Second.Name} ({Second.Address})";
+
+    public Task RunAsync(ChaosContext context, CancellationToken cancellationToken)
+    {
+        NamespacedHosts.IpTables(First, "-A", "INPUT", "-s", Second.Address.ToString(), "-j", "DROP");
+        NamespacedHosts.IpTables(Second, "-A", "INPUT", "-s", First.Address.ToString(), "-j", "DROP");
+        return Task.CompletedTask;
+    }
+
+    public Task RollbackAsync(ChaosContext context, CancellationToken cancellationToken)
+    {
+        NamespacedHosts.IpTables(First, "-D", "INPUT", "-s", Second.Address.ToString(), "-j", "DROP");
+        NamespacedHosts.IpTables(Second, "-D", "INPUT", "-s", First.Address.ToString(), "-j", "DROP");
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Drops one packet in every <see cref="Every"/> that <see cref="To"/> receives from <see cref="From"/>, with iptables'
+/// <c>statistic --mode nth</c>, so which packets are lost is exact, not random: the offset within each group of
+/// <see cref="Every"/> is drawn from the experiment's seed. The rollback removes the rule.
+/// </summary>
+public sealed class PacketLoss(NetworkHost from, NetworkHost to, int every) : IReversibleAction
+{
+    private string[]? _rule;
+
+    public int Every { get; } = every >= 2 ? every : throw new ArgumentOutOfRangeException(nameof(every), every, "drop one packet in every 2 or more");
+
+    public NetworkHost From { get; } = from;
+
+    public NetworkHost To { get; } = to;
+
+    /// <summary>Which packet of each group is dropped (0-based), once the action has run.</summary>
+    public int? Offset { get; private set; }
+
+    public string Name => $"drop packet {(Offset is { } o ? o.ToString(CultureInfo.InvariantCulture) + " of" : "1 in")} every {Every} from {From.Name} to {To.Name}";
+
+    public Task RunAsync(ChaosContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Offset = context.Random.Next(Every);
+        _rule = ["INPUT", "-s", From.Address.ToString(), "-m", "statistic", "--mode", "nth", "--every", Every.ToString(CultureInfo.InvariantCulture),
+            "--packet", Offset.Value.ToString(CultureInfo.InvariantCulture), "-j", "DROP"];
+        NamespacedHosts.IpTables(To, ["-A", .. _rule]);
+        return Task.CompletedTask;
+    }
+
+    public Task RollbackAsync(ChaosContext context, CancellationToken cancellationToken)
+    {
+        if (_rule is not null)
+        {
+            NamespacedHosts.IpTables(To, ["-D", .. _rule]);
+            _rule = null;
+        }
+
+        return Task.CompletedTask;
+    }
+}
