@@ -19,7 +19,9 @@ public static class ControlPlaneHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ChangeNotifier>();
         builder.Services.AddSingleton<ControlPlaneMetrics>();
-        builder.Services.AddSingleton<WorkloadRegistry>();
+        builder.Services.AddSingleton(sp => new WorkloadRegistry(
+            sp.GetRequiredService<ChangeNotifier>(), sp.GetRequiredService<ILogger<WorkloadRegistry>>(), sp.GetRequiredService<TimeProvider>(),
+            string.IsNullOrEmpty(options.StateDirectory) ? null : new RegistryStateFile(options.StateDirectory), options.RestoredRegistryGrace));
         builder.Services.AddSingleton<ProxyConnections>();
         builder.Services.AddSingleton(sp => new ConfigStore(
             Path.GetFullPath(options.ConfigDirectory),

@@ -8,8 +8,14 @@ public sealed class ControlPlaneOptions
     /// <summary>The folder of Istio YAML the config store loads and watches.</summary>
     public string ConfigDirectory { get; set; } = "config";
 
-    /// <summary>Where resources applied through the admin API are kept, so a restart keeps them. Empty keeps them in memory only.</summary>
+    /// <summary>Where resources applied through the admin API and the registry are kept, so a restart keeps them. Empty keeps them in memory only.</summary>
     public string? StateDirectory { get; set; }
+
+    /// <summary>
+    /// After a restart, how long workloads saved in the state directory are served while their proxies reconnect
+    /// (proxies retry with backoff up to 5 s). A workload whose proxy has not come back by then is dropped.
+    /// </summary>
+    public TimeSpan RestoredRegistryGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The discovery endpoint proxies connect to (gRPC over plaintext HTTP/2), like istiod's 15010.</summary>
     public string GrpcListen { get; set; } = "127.0.0.1:15010";

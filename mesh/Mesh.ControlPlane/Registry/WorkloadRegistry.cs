@@ -8,11 +8,58 @@ namespace Mesh.ControlPlane.Registry;
 /// The workloads the mesh knows, as their proxies registered them. A workload stays while its proxy's stream is
 /// open; its health follows what the proxy reports. Every change asks for a push.
 /// </summary>
-public sealed partial class WorkloadRegistry(ChangeNotifier notifier, ILogger<WorkloadRegistry> logger)
+/// <remarks>
+/// With a <see cref="RegistryStateFile"/>, the registry is saved as it changes, and a restarted control plane starts
+/// from it: every saved workload is served as it was until its proxy reconnects and registers again, or until
+/// <c>restoreGrace</c> passes without it. Without that, the first proxy to reconnect would be pushed a mesh that
+/// holds only itself and would fail every call until the rest were back.
+/// </remarks>
+public sealed partial class WorkloadRegistry : IDisposable
 {
+    private static readonly TimeSpan SaveDelay = TimeSpan.FromMilliseconds(500);
+
     private readonly ConcurrentDictionary<string, Registration> _workloads = new(StringComparer.Ordinal);
+    private readonly ChangeNotifier _notifier;
+    private readonly ILogger<WorkloadRegistry> _logger;
+    private readonly RegistryStateFile? _state;
+    private readonly ITimer? _expireRestored;
+    private readonly ITimer? _save;
+    private int _savePending;
     private long _version;
     private volatile CachedSnapshot? _snapshot;
+
+    public WorkloadRegistry(ChangeNotifier notifier, ILogger<WorkloadRegistry> logger)
+        : this(notifier, logger, TimeProvider.System, null, TimeSpan.Zero)
+    {
+    }
+
+    public WorkloadRegistry(ChangeNotifier notifier, ILogger<WorkloadRegistry> logger, TimeProvider time, RegistryStateFile? state, TimeSpan restoreGrace)
+    {
+        _notifier = notifier;
+        _logger = logger;
+        _state = state;
+        if (state is null)
+        {
+            return;
+        }
+
+        _save = time.CreateTimer(_ => Save(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var restored = state.Read();
+        foreach (var (proxyId, workload) in restored)
+        {
+            _workloads[proxyId] = new Registration(Restored, workload);
+        }
+
+        if (restored.Count > 0)
+        {
+            LogRestored(logger, restored.Count, restoreGrace.TotalSeconds);
+            _expireRestored = time.CreateTimer(_ => ExpireRestored(), null, restoreGrace, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The connection id of a workload restored from the state file, whose proxy has not reconnected yet.</summary>
+    public static readonly Guid Restored = Guid.Empty;
+
 
     public int Count => _workloads.Count;
 
@@ -20,7 +67,7 @@ public sealed partial class WorkloadRegistry(ChangeNotifier notifier, ILogger<Wo
     public void Register(string proxyId, Guid connection, Workload workload)
     {
         _workloads[proxyId] = new Registration(connection, workload);
-        LogRegistered(logger, proxyId, workload.Address, workload.Healthy);
+        LogRegistered(_logger, proxyId, workload.Address, workload.Healthy);
         Changed();
     }
 
@@ -29,7 +76,7 @@ public sealed partial class WorkloadRegistry(ChangeNotifier notifier, ILogger<Wo
         if (_workloads.TryGetValue(proxyId, out var current) && current.Connection == connection && current.Workload.Healthy != healthy)
         {
             _workloads[proxyId] = current with { Workload = current.Workload with { Healthy = healthy } };
-            LogHealth(logger, proxyId, healthy ? "healthy" : "unhealthy", detail);
+            LogHealth(_logger, proxyId, healthy ? "healthy" : "unhealthy", detail);
             Changed();
         }
     }
@@ -40,7 +87,7 @@ public sealed partial class WorkloadRegistry(ChangeNotifier notifier, ILogger<Wo
         if (_workloads.TryGetValue(proxyId, out var current) && current.Connection == connection &&
             _workloads.TryRemove(new KeyValuePair<string, Registration>(proxyId, current)))
         {
-            LogUnregistered(logger, proxyId);
+            LogUnregistered(_logger, proxyId);
             Changed();
         }
     }
@@ -59,10 +106,58 @@ public sealed partial class WorkloadRegistry(ChangeNotifier notifier, ILogger<Wo
         return registry;
     }
 
+    /// <summary>The number of restored workloads still waiting for their proxies.</summary>
+    public int RestoredCount => _workloads.Values.Count(r => r.Connection == Restored);
+
+    public void Dispose()
+    {
+        _expireRestored?.Dispose();
+        _save?.Dispose();
+        if (Interlocked.Exchange(ref _savePending, 0) == 1)
+        {
+            Save();
+        }
+    }
+
+    private void ExpireRestored()
+    {
+        var expired = 0;
+        foreach (var (proxyId, registration) in _workloads)
+        {
+            if (registration.Connection == Restored && _workloads.TryRemove(new KeyValuePair<string, Registration>(proxyId, registration)))
+            {
+                expired++;
+                LogUnregistered(_logger, proxyId);
+            }
+        }
+
+        if (expired > 0)
+        {
+            Changed();
+        }
+    }
+
     private void Changed()
     {
         Interlocked.Increment(ref _version);
-        notifier.Notify("registry");
+        _notifier.Notify("registry");
+        if (_save is not null && Interlocked.Exchange(ref _savePending, 1) == 0)
+        {
+            _save.Change(SaveDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Save()
+    {
+        Interlocked.Exchange(ref _savePending, 0);
+        try
+        {
+            _state?.Write(_workloads.ToDictionary(w => w.Key, w => w.Value.Workload, StringComparer.Ordinal));
+        }
+        catch (IOException e)
+        {
+            LogSaveFailed(_logger, e.Message);
+        }
     }
 
     private sealed record Registration(Guid Connection, Workload Workload);
@@ -74,6 +169,12 @@ public sealed partial class WorkloadRegistry(ChangeNotifier notifier, ILogger<Wo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Workload {ProxyId} is {State}: {Detail}")]
     private static partial void LogHealth(ILogger logger, string proxyId, string state, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} workloads from the last run; each is served until its proxy reconnects, or for {Seconds} s")]
+    private static partial void LogRestored(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the registry: {Reason}")]
+    private static partial void LogSaveFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Workload {ProxyId} unregistered (its proxy disconnected)")]
     private static partial void LogUnregistered(ILogger logger, string proxyId);
