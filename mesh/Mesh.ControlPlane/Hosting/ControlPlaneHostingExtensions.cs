@@ -55,6 +55,8 @@ public static class ControlPlaneHostingExtensions
         var options = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
         var grpcHost = $"*:{Parse(options.GrpcListen).Port}";
         var httpHost = $"*:{Parse(options.HttpListen).Port}";
+        var registry = app.Services.GetRequiredService<WorkloadRegistry>();
+        app.Lifetime.ApplicationStopping.Register(registry.Freeze);
         app.MapGrpcService<MeshDiscoveryService>().RequireHost(grpcHost);
         app.MapAdminApi(httpHost);
         app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);

@@ -25,6 +25,7 @@ public sealed partial class WorkloadRegistry : IDisposable
     private readonly ITimer? _expireRestored;
     private readonly ITimer? _save;
     private int _savePending;
+    private volatile bool _frozen;
     private long _version;
     private volatile CachedSnapshot? _snapshot;
 
@@ -109,6 +110,12 @@ public sealed partial class WorkloadRegistry : IDisposable
     /// <summary>The number of restored workloads still waiting for their proxies.</summary>
     public int RestoredCount => _workloads.Values.Count(r => r.Connection == Restored);
 
+    /// <summary>
+    /// Stops saving, for a shutting-down control plane: its proxies' streams are about to end, and the registry on disk
+    /// must keep them, not record them leaving.
+    /// </summary>
+    public void Freeze() => _frozen = true;
+
     public void Dispose()
     {
         _expireRestored?.Dispose();
@@ -150,6 +157,11 @@ public sealed partial class WorkloadRegistry : IDisposable
     private void Save()
     {
         Interlocked.Exchange(ref _savePending, 0);
+        if (_frozen)
+        {
+            return;
+        }
+
         try
         {
             _state?.Write(_workloads.ToDictionary(w => w.Key, w => w.Value.Workload, StringComparer.Ordinal));

@@ -35,6 +35,23 @@ public sealed class RestoredRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Shutdown_ProxiesLeavingAsTheControlPlaneStops_AreStillThereAfterTheRestart()
+    {
+        using (var first = Registry())
+        {
+            var connection = Guid.NewGuid();
+            first.Register("reviews-v1.default", connection, Reviews("v1", "127.0.0.1:41001"));
+            _time.Advance(TimeSpan.FromSeconds(1));
+            first.Freeze();
+            first.Unregister("reviews-v1.default", connection);
+        }
+
+        using var restarted = Registry();
+
+        Assert.Equal(["127.0.0.1:41001"], Addresses(restarted));
+    }
+
+    [Fact]
     public void Restart_AProxyThatNeverReconnects_IsDroppedAfterTheGrace()
     {
         using (var first = Registry())
