@@ -30,6 +30,24 @@ public class ProcessAndNetworkTests
     }
 
     [Fact]
+    public async Task SendToTree_KillsTheProcessAndWhatItStarted()
+    {
+        using var launcher = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 60 & wait"]))!;
+        var child = 0;
+        for (var i = 0; i < 200 && child == 0; i++)
+        {
+            child = ProcessSignals.Children(launcher.Id).FirstOrDefault();
+            await Task.Delay(10);
+        }
+
+        Assert.NotEqual(0, child);
+        ProcessSignals.SendToTree(launcher.Id, ProcessSignals.SigKill);
+        await launcher.WaitForExitAsync();
+
+        Assert.True(await StateBecomesAsync(child, 'Z') is 'Z' or '?', "the child survived its launcher");
+    }
+
+    [Fact]
     public async Task DelayProxy_HoldsEachChunkForTheDelayInBothDirections()
     {
         using var echo = new TcpListener(IPAddress.Loopback, 0);

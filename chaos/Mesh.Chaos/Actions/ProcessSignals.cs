@@ -12,11 +12,63 @@ public static partial class ProcessSignals
     public const int SigCont = 18;
     public const int SigStop = 19;
 
+    private const int NoSuchProcess = 3;
+
     public static void Send(int pid, int signal)
     {
         if (Kill(pid, signal) != 0)
         {
             throw new Win32Exception(Marshal.GetLastPInvokeError(), $"kill({pid}, {signal}) failed");
+        }
+    }
+
+    /// <summary>
+    /// Signals a process and every process under it, the deepest first: a launcher such as <c>dotnet run</c> and the
+    /// app it started are one instance, and killing only the launcher would leave the app running.
+    /// </summary>
+    public static void SendToTree(int pid, int signal)
+    {
+        foreach (var child in Children(pid))
+        {
+            try
+            {
+                SendToTree(child, signal);
+            }
+            catch (Win32Exception e) when (e.NativeErrorCode == NoSuchProcess)
+            {
+                // It ended between the listing and the signal.
+            }
+        }
+
+        Send(pid, signal);
+    }
+
+    /// <summary>The direct children of a process, from /proc.</summary>
+    public static IReadOnlyList<int> Children(int pid)
+    {
+        var children = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var candidate) && ParentOf(candidate) == pid)
+            {
+                children.Add(candidate);
+            }
+        }
+
+        return children;
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

@@ -46,7 +46,7 @@ public sealed class CanaryRollout(ICanaryTarget target, IReadOnlyList<int> steps
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public async Task<CanaryResult> RunAsync(Action<CanaryStep>? onStep = null, CancellationToken cancellationToken = default)
+    public async Task<CanaryResult> RunAsync(Func<CanaryStep, Task>? onStep = null, CancellationToken cancellationToken = default)
     {
         if (steps.Count == 0 || steps.Any(s => s is <= 0 or > 100) || steps.Zip(steps.Skip(1)).Any(p => p.Second <= p.First))
         {
@@ -61,7 +61,11 @@ public sealed class CanaryRollout(ICanaryTarget target, IReadOnlyList<int> steps
             var measured = await target.MeasureAsync(analysisWindow, cancellationToken).ConfigureAwait(false);
             var step = Judge(percent, measured);
             done.Add(step);
-            onStep?.Invoke(step);
+            if (onStep is not null)
+            {
+                await onStep(step).ConfigureAwait(false);
+            }
+
             if (!step.Passed)
             {
                 await target.SetCanaryWeightAsync(0, cancellationToken).ConfigureAwait(false);
