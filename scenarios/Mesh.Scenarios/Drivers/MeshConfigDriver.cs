@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Mesh.Chaos.Actions;
 using Mesh.Config;
 
 namespace Mesh.Scenarios.Drivers;
@@ -8,7 +9,7 @@ namespace Mesh.Scenarios.Drivers;
 /// Applies routing files to the running mesh through the control plane's admin API (as <c>meshctl apply</c> does)
 /// and waits until every proxy has ACKed the result. What a scenario applies is removed again after it.
 /// </summary>
-public sealed class MeshConfigDriver(RunningMesh mesh, HttpClient http, ControlPlaneDriver controlPlane)
+public sealed class MeshConfigDriver(RunningMesh mesh, HttpClient http, ControlPlaneDriver controlPlane) : IMeshConfigClient
 {
     private readonly List<string> _applied = [];
 
@@ -29,6 +30,22 @@ public sealed class MeshConfigDriver(RunningMesh mesh, HttpClient http, ControlP
         }
 
         _applied.AddRange(ConfigLoader.LoadText(yaml, source).Resources.Select(r => r.Key));
+        await controlPlane.WaitUntilSyncedAsync(TimeSpan.FromMinutes(1), newerThan: before);
+    }
+
+    Task IMeshConfigClient.ApplyAsync(string yaml, string source, CancellationToken cancellationToken) => ApplyTextAsync(yaml, source);
+
+    /// <summary>Deletes one resource through the admin API (as <c>meshctl delete</c>) and waits until every proxy has the result.</summary>
+    public async Task DeleteAsync(string kind, string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var before = await controlPlane.NewestAckedVersionAsync();
+        using var response = await http.DeleteAsync(new Uri(mesh.ControlPlane, $"/api/config/{kind}/{@namespace}/{name}"), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return;
+        }
+
+        response.EnsureSuccessStatusCode();
         await controlPlane.WaitUntilSyncedAsync(TimeSpan.FromMinutes(1), newerThan: before);
     }
 

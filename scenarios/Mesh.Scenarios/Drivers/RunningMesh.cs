@@ -68,7 +68,21 @@ public sealed class RunningMesh : IAsyncDisposable
             await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
         }
 
+        await WarmUpAsync(mesh.Gateway, cancellationToken);
         return mesh;
+    }
+
+    /// <summary>
+    /// A few product pages one after another, so that the first scenario does not measure every process' JIT and
+    /// first connections (on two cores a cold mesh answers its first pages in seconds).
+    /// </summary>
+    private static async Task WarmUpAsync(Uri gateway, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = await http.GetAsync(new Uri(gateway, "/productpage"), cancellationToken);
+        }
     }
 
     public async ValueTask DisposeAsync()

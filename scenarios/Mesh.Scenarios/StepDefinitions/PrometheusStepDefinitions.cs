@@ -76,6 +76,20 @@ public sealed class PrometheusStepDefinitions(PrometheusDriver prometheus, Traff
             string.Create(CultureInfo.InvariantCulture, $"Prometheus p99 {p99:0.0} ms is outside ({lower}, {upper}] around the load driver's p99 {driverP99:0.0} ms"));
     }
 
+    [Then("Prometheus shows at least {double} for:")]
+    public Task ThenPrometheusShowsAtLeast(double minimum, string query) => PrometheusShows(query, v => v >= minimum, $"at least {minimum}");
+
+    [Then("Prometheus shows at most {double} for:")]
+    public Task ThenPrometheusShowsAtMost(double maximum, string query) => PrometheusShows(query, v => v <= maximum, $"at most {maximum}");
+
+    /// <summary>Any PromQL that yields one number, evaluated now, once Prometheus has scraped everything the proxies counted.</summary>
+    private async Task PrometheusShows(string query, Func<double, bool> expected, string wanted)
+    {
+        await prometheus.CatchUpAsync();
+        var (_, value) = await prometheus.ScalarAsync(query.Trim(), at: null, CancellationToken.None);
+        Assert.True(!double.IsNaN(value) && expected(value), $"Prometheus gave {value} for {query.Trim()}, wanted {wanted}");
+    }
+
     [When("the proxies' convergence count is noted")]
     public async Task WhenConvergenceIsNoted() => _convergedBefore = await ConvergedAsync();
 

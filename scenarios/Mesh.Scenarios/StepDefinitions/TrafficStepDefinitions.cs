@@ -78,5 +78,27 @@ public sealed class TrafficStepDefinitions(TrafficDriver traffic)
     public void ThenResponsesCameFrom(string first, string second) =>
         Assert.True(Report().Classes.ContainsKey(first) && Report().Classes.ContainsKey(second), $"wanted responses from {first} and {second}:\n{Report()}");
 
+    [Then("the p{int} latency is below {int} ms")]
+    public void ThenLatencyIsBelow(int percentile, int milliseconds)
+    {
+        var latency = Report().Percentile(percentile);
+        Assert.True(latency < TimeSpan.FromMilliseconds(milliseconds), $"p{percentile} was {latency.TotalMilliseconds:0.0} ms, wanted below {milliseconds} ms:\n{Report()}");
+    }
+
+    [Then("the p{int} latency is above {int} ms")]
+    public void ThenLatencyIsAbove(int percentile, int milliseconds)
+    {
+        var latency = Report().Percentile(percentile);
+        Assert.True(latency > TimeSpan.FromMilliseconds(milliseconds), $"p{percentile} was {latency.TotalMilliseconds:0.0} ms, wanted above {milliseconds} ms:\n{Report()}");
+    }
+
+    [Then("the error budget of {double} percent was kept")]
+    public void ThenTheErrorBudgetWasKept(double percent)
+    {
+        var report = Report();
+        var spent = 100.0 * TrafficDriver.UserVisibleErrors(report) / report.Requests;
+        Assert.True(spent <= percent, $"{spent:0.00}% of responses were errors or degraded pages, the budget is {percent}%:\n{report}");
+    }
+
     private Mesh.LoadDriver.LoadReport Report() => traffic.LastReport ?? throw new InvalidOperationException("no load has run in this scenario");
 }

@@ -21,6 +21,7 @@ public sealed class MeshHooks
     [AfterTestRun]
     public static async Task StopMesh()
     {
+        RunReport.Write();
         if (_mesh is not null)
         {
             await _mesh.DisposeAsync();

@@ -4,7 +4,7 @@ Feature: Golden signals in Prometheus
   counters at two marks, taken when Prometheus holds exactly what the proxies hold, so only the scenario's own
   traffic counts. Splits use 400 calls: at p = 0.2 one binomial standard deviation is 2 points, so 8 points is four.
 
-  @prometheus @telemetry
+  @fast @prometheus @telemetry
   Scenario: Prometheus sees the canary split that the weights ask for
     Given the mesh is running with routing "virtual-service-reviews-80-20.yaml"
     And Prometheus has caught up with the proxies
@@ -14,7 +14,7 @@ Feature: Golden signals in Prometheus
     And Prometheus counts about 20 percent of productpage's calls to reviews on "v2", within 8 points
     And Prometheus counts as many of them as the load driver saw answered 200
 
-  @prometheus @telemetry
+  @fast @prometheus @telemetry
   Scenario: Injected aborts are counted as 500 with the flag FI
     Given the mesh is running with routing "virtual-service-all-v1.yaml"
     And routing "virtual-service-reviews-test-abort.yaml" is applied
@@ -23,7 +23,7 @@ Feature: Golden signals in Prometheus
     And Prometheus has caught up with the proxies
     Then Prometheus counts every call from "productpage-v1" to "reviews" in the window as response_code "500" with response_flags "FI"
 
-  @prometheus @telemetry
+  @fast @prometheus @telemetry
   Scenario: An abort injected into a gRPC call is a gRPC status, as Envoy sends it
     Given the mesh is running with routing "virtual-service-all-v1.yaml"
     And routing "virtual-service-reviews-test-v2.yaml" is applied
@@ -33,7 +33,7 @@ Feature: Golden signals in Prometheus
     And Prometheus has caught up with the proxies
     Then Prometheus counts every call from "reviews-v2" to "ratings" in the window as response_code "200", grpc_response_status "2" and response_flags "FI"
 
-  @prometheus @telemetry
+  @fast @prometheus @telemetry
   Scenario: The p99 in Prometheus agrees with the load driver's
     Given the mesh is running with routing "virtual-service-all-v1.yaml"
     And Prometheus has caught up with the proxies
@@ -41,7 +41,7 @@ Feature: Golden signals in Prometheus
     And Prometheus has caught up with the proxies
     Then the gateway's p99 from istio_request_duration_milliseconds is in the load driver's p99 bucket or the one below
 
-  @prometheus @telemetry
+  @fast @prometheus @telemetry
   Scenario: After an apply, proxy-status and the convergence histogram agree that every proxy ACKed
     Given the mesh is running
     When the proxies' convergence count is noted
