@@ -27,6 +27,10 @@ foreach (var version in new[] { "v1", "v2", "v3" })
 builder.AddProject<Projects.ProductPage>("productpage-v1")
     .WithSidecar(mesh, "productpage", "v1", new MeshPort("http", 9080));
 
+// Kubernetes: `dotnet run --project AppHost -- --operation publish --step publish-kubernetes --output-path <dir>`
+// writes the same parts as manifests, with the sidecar injected into every workload (see README, Kubernetes).
+mesh.PublishAsKubernetes();
+
 // Prometheus (the Debian package, when installed) on http://127.0.0.1:9090, scraping every proxy the registry knows.
 mesh.AddPrometheus();
 

@@ -29,6 +29,7 @@ public static class MeshCtl
             ProxyStatusCommand.Create(context),
             ProxyConfigCommand.Create(context),
             RouteCommand.Create(context),
+            KubeInjectCommand.Create(context),
         };
         root.Options.Add(controlPlane);
         var parsed = root.Parse(args);

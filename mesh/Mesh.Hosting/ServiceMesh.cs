@@ -19,6 +19,14 @@ public sealed class ServiceMesh(IDistributedApplicationBuilder builder, IResourc
 
     public string Namespace { get; init; } = "default";
 
+    /// <summary>The folder of Istio YAML the control plane loads.</summary>
+    public string ConfigDirectory { get; init; } = "";
+
+    /// <summary>Each gateway's name and fixed ports, as the Kubernetes publisher needs them.</summary>
+    public IReadOnlyList<(string Name, int Port, int? TlsPort)> GatewayPorts => _gatewayPorts;
+
+    private readonly List<(string Name, int Port, int? TlsPort)> _gatewayPorts = [];
+
     /// <summary>
     /// The secret service-account tokens are signed with, made fresh for each run of the app host: the app host plays the
     /// Kubernetes API server, minting each sidecar a token the control plane's CA checks before it signs a certificate.
@@ -40,7 +48,11 @@ public sealed class ServiceMesh(IDistributedApplicationBuilder builder, IResourc
 
     internal void Add(MeshWorkload workload) => _workloads.Add(workload);
 
-    internal void AddGateway(IResourceBuilder<ProjectResource> gateway) => _gateways.Add(gateway);
+    internal void AddGateway(IResourceBuilder<ProjectResource> gateway, int port, int? tlsPort)
+    {
+        _gateways.Add(gateway);
+        _gatewayPorts.Add((gateway.Resource.Name, port, tlsPort));
+    }
 
     /// <summary>The name of a sidecar's outbound endpoint for one service port.</summary>
     public static string OutboundEndpointName(string service, MeshPort port) => $"outbound-{service}-{port.Name}";

@@ -33,7 +33,7 @@ public static class ServiceMeshExtensions
             .WithEnvironment("ControlPlane__GrpcListen", Address(grpcPort))
             .WithEnvironment("ControlPlane__HttpListen", Address(httpPort))
             .WithHttpHealthCheck("/health", endpointName: "http");
-        var mesh = new ServiceMesh(builder, controlPlane, new TProxy().ProjectPath);
+        var mesh = new ServiceMesh(builder, controlPlane, new TProxy().ProjectPath) { ConfigDirectory = directory };
         controlPlane
             .WithEnvironment("ControlPlane__TokenKey", Convert.ToBase64String(mesh.TokenKey))
             .WithEnvironment("ControlPlane__CertificateTtl", (certificateTtl ?? TimeSpan.FromHours(24)).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
@@ -85,7 +85,7 @@ public static class ServiceMeshExtensions
             gateway.WithEnvironment("Mesh__CredentialsDirectory", Path.GetFullPath(Path.Combine(mesh.Builder.AppHostDirectory, credentialsDirectory)));
         }
 
-        mesh.AddGateway(gateway);
+        mesh.AddGateway(gateway, port, tlsPort);
         return gateway;
     }
 

@@ -132,6 +132,39 @@ public sealed class CertificateAuthority : IDisposable
         return new IssuedCertificate(issued.ExportCertificatePem() + "\n", TrustBundlePem, notAfter, requester);
     }
 
+    /// <summary>
+    /// A TLS server certificate for the control plane's own endpoints (the injection webhook), for DNS names rather
+    /// than a SPIFFE id, with its private key. The API server trusts it through the webhook's caBundle: this CA's roots.
+    /// </summary>
+    public X509Certificate2 IssueServingCertificate(IReadOnlyList<string> dnsNames, TimeSpan ttl)
+    {
+        ArgumentNullException.ThrowIfNull(dnsNames);
+        X509Certificate2 root;
+        lock (_lock)
+        {
+            root = _root;
+        }
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={dnsNames[0]}, O=mesh"), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var name in dnsNames)
+        {
+            san.AddDnsName(name);
+        }
+
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        var now = _time.GetUtcNow();
+        var notAfter = now + ttl < root.NotAfter ? now + ttl : root.NotAfter;
+        using var issued = request.Create(root, now.AddMinutes(-1), notAfter, RandomNumberGenerator.GetBytes(16));
+        Interlocked.Increment(ref _issued);
+        return X509CertificateLoader.LoadPkcs12(issued.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null);
+    }
+
     /// <summary>Starts signing with a new root; the current one stays trusted for <paramref name="overlap"/>.</summary>
     public void RotateRoot(TimeSpan overlap)
     {

@@ -24,9 +24,13 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public CapturedLogs Logs { get; }
 
-    public static async Task<ControlPlaneHost> StartAsync(string configDirectory, string? stateDirectory = null)
+    /// <summary>The injection webhook's TLS address, when started with one.</summary>
+    public Uri? WebhookAddress { get; private init; }
+
+    public static async Task<ControlPlaneHost> StartAsync(string configDirectory, string? stateDirectory = null, bool webhook = false)
     {
         var (grpc, http) = (FreePort.Address(), FreePort.Address());
+        var webhookAddress = webhook ? FreePort.Address() : null;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -35,6 +39,9 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             ["ControlPlane:GrpcListen"] = grpc,
             ["ControlPlane:HttpListen"] = http,
             ["ControlPlane:DebounceAfter"] = "00:00:00.020",
+            ["ControlPlane:WebhookListen"] = webhookAddress,
+            ["ControlPlane:Namespace"] = "istio-system",
+            ["ControlPlane:ProxyImage"] = "registry.example/mesh/mesh-proxy:1.2.3",
         });
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders().AddProvider(logs);
@@ -42,7 +49,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         var app = builder.Build();
         app.MapControlPlane();
         await app.StartAsync();
-        return new ControlPlaneHost(app, grpc, http, logs);
+        return new ControlPlaneHost(app, grpc, http, logs) { WebhookAddress = webhookAddress is null ? null : new Uri($"https://{webhookAddress}") };
     }
 
     public async ValueTask DisposeAsync()

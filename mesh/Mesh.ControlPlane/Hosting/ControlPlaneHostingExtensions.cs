@@ -29,6 +29,7 @@ public static class ControlPlaneHostingExtensions
             sp.GetRequiredService<WorkloadRegistry>(), sp.GetRequiredService<ChangeNotifier>(), sp.GetRequiredService<ControlPlaneMetrics>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigStore>>()));
         builder.Services.AddSingleton<Security.CertificateService>();
+        builder.Services.AddSingleton<InjectionWebhook>();
         builder.Services.AddSingleton<Security.TrustBundlePublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Security.TrustBundlePublisher>());
         builder.Services.AddHostedService<ConfigFolderWatcher>();
@@ -46,6 +47,11 @@ public static class ControlPlaneHostingExtensions
         {
             kestrel.Listen(Parse(options.GrpcListen), l => l.Protocols = HttpProtocols.Http2);
             kestrel.Listen(Parse(options.HttpListen), l => l.Protocols = HttpProtocols.Http1);
+            if (!string.IsNullOrEmpty(options.WebhookListen))
+            {
+                kestrel.Listen(Parse(options.WebhookListen), l => l.UseHttps(https =>
+                    https.ServerCertificateSelector = (_, _) => kestrel.ApplicationServices.GetRequiredService<InjectionWebhook>().Certificate));
+            }
         });
         return builder;
     }
@@ -59,6 +65,11 @@ public static class ControlPlaneHostingExtensions
         app.Lifetime.ApplicationStopping.Register(registry.Freeze);
         app.MapGrpcService<MeshDiscoveryService>().RequireHost(grpcHost);
         app.MapAdminApi(httpHost);
+        if (!string.IsNullOrEmpty(options.WebhookListen))
+        {
+            InjectionWebhook.Map(app, $"*:{Parse(options.WebhookListen).Port}");
+        }
+
         app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);
         app.MapGet("/", () => Results.Text("mesh control plane: admin API under /api, metrics at /metrics")).RequireHost(httpHost);
         return app;

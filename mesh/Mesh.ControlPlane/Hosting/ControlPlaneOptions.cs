@@ -23,6 +23,20 @@ public sealed class ControlPlaneOptions
     /// <summary>The admin API (HTTP/1.1) meshctl talks to, like istiod's 15014.</summary>
     public string HttpListen { get; set; } = "127.0.0.1:15014";
 
+    /// <summary>
+    /// The sidecar injection webhook's TLS listener (istiod's 15017), serving <c>POST /inject</c> with a certificate
+    /// from this control plane's CA for <c>{service}.{namespace}.svc</c>. Empty turns the webhook off (under Aspire).
+    /// </summary>
+    public string? WebhookListen { get; set; }
+
+    /// <summary>The control plane's namespace and Service name on Kubernetes: the webhook certificate's DNS names and the sidecars' discovery address.</summary>
+    public string Namespace { get; set; } = "default";
+
+    public string ServiceName { get; set; } = "mesh-controlplane";
+
+    /// <summary>The image of the proxy the webhook injects.</summary>
+    public string ProxyImage { get; set; } = "mesh-proxy:latest";
+
     /// <summary>How long the config must be quiet before a push (Istio's PILOT_DEBOUNCE_AFTER).</summary>
     public TimeSpan DebounceAfter { get; set; } = TimeSpan.FromMilliseconds(100);
 

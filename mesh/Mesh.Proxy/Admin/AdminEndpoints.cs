@@ -1,4 +1,6 @@
+using Mesh.Proxy.Configuration;
 using Mesh.Proxy.Discovery;
+using Microsoft.Extensions.Options;
 using Mesh.Proxy.Routing;
 
 namespace Mesh.Proxy.Admin;
@@ -9,6 +11,9 @@ public static class AdminEndpoints
     public const string ReadyPath = "/healthz/ready";
     public const string ConfigDumpPath = "/config_dump";
     public const string StatsPath = "/stats/prometheus";
+
+    /// <summary>The HTTP client the app-health probes use (no proxy, short timeout).</summary>
+    public const string AppProbeClient = "app-probe";
 
     public static IEndpointRouteBuilder MapProxyAdmin(this IEndpointRouteBuilder endpoints, string adminHost)
     {
@@ -27,6 +32,23 @@ public static class AdminEndpoints
             roots = identity.Trust?.Roots.Select(r => new { subject = r.Subject, notAfter = r.NotAfter }),
         }));
         admin.MapGet("/healthz/live", () => Results.Text("live"));
+        admin.MapGet("/app-health/{container}/{kind}", async (string container, string kind, IOptions<ProxyOptions> options, IHttpClientFactory clients, CancellationToken cancellationToken) =>
+        {
+            if (!options.Value.AppProbes.TryGetValue($"{container}-{kind}", out var target))
+            {
+                return Results.Text($"no {kind} probe for container '{container}'", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            try
+            {
+                using var response = await clients.CreateClient(AppProbeClient).GetAsync(new Uri(target), cancellationToken);
+                return Results.Text(await response.Content.ReadAsStringAsync(cancellationToken), statusCode: (int)response.StatusCode);
+            }
+            catch (HttpRequestException e)
+            {
+                return Results.Text($"{target}: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
         admin.MapGet("/runtime", (RuntimeOverrides runtime) => Results.Json(runtime.Values));
         admin.MapPost("/runtime_modify", (HttpRequest request, RuntimeOverrides runtime) =>
             runtime.Modify(request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString()))) is { } error

@@ -18,6 +18,19 @@ public sealed class ProxyOptions
 
     public WorkloadOptions Workload { get; set; } = new();
 
+    /// <summary>
+    /// This proxy's id at the control plane, unique per instance. Empty means <c>{workload}.{namespace}</c>, right when a
+    /// workload has one instance (under Aspire); on Kubernetes the injector sets it to the pod's name.
+    /// </summary>
+    public string? ProxyId { get; set; }
+
+    /// <summary>
+    /// The app's own HTTP probes, by <c>{container}-{readyz|livez}</c>, which the admin listener serves at
+    /// <c>/app-health/{container}/{readyz|livez}</c>: on Kubernetes the injector points the kubelet's probes there,
+    /// since iptables would otherwise send them through the inbound capture.
+    /// </summary>
+    public Dictionary<string, string> AppProbes { get; set; } = [];
+
     /// <summary>Admin listener: readiness, config dump, Prometheus stats.</summary>
     public string Admin { get; set; } = "127.0.0.1:15000";
 

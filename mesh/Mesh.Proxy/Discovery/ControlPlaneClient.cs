@@ -135,7 +135,7 @@ public sealed partial class ControlPlaneClient(
         var workload = state.Identity.Workload with { Healthy = health.Current.Healthy };
         return new ProxyHello
         {
-            ProxyId = $"{workload.Name}.{workload.Namespace}",
+            ProxyId = string.IsNullOrEmpty(options.Value.ProxyId) ? $"{workload.Name}.{workload.Namespace}" : options.Value.ProxyId,
             Kind = options.Value.Mode == ProxyMode.Gateway ? ProxyKind.Gateway : ProxyKind.Sidecar,
             Workload = workload.ToWire(),
             BuildVersion = typeof(ControlPlaneClient).Assembly.GetName().Version?.ToString() ?? "",

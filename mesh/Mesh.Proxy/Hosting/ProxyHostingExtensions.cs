@@ -33,6 +33,8 @@ public static class ProxyHostingExtensions
         builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient(Admin.AdminEndpoints.AppProbeClient, c => c.Timeout = TimeSpan.FromSeconds(5))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false });
         builder.Services.AddSingleton<IRandomSource>(SystemRandomSource.Shared);
         builder.Services.AddSingleton<RouteTableProvider>();
         builder.Services.AddSingleton(sp => new ProxyConfigState(identity, InboundPorts(options), sp.GetRequiredService<RouteTableProvider>(),
