@@ -1,4 +1,19 @@
 using Mesh.Proxy.Hosting;
+using Mesh.Proxy.Interception;
+
+// The init container's command: install the pod's traffic capture and exit.
+if (args is ["iptables", .. var rules])
+{
+    try
+    {
+        return IptablesRules.Parse(rules).Apply(Console.Out);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 2;
+    }
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,3 +25,4 @@ var app = builder.Build();
 app.MapMeshProxy();
 
 app.Run();
+return 0;

@@ -157,6 +157,7 @@ public static class SidecarInjector
             Env("Mesh__Workload__Name", workload),
             Field("Mesh__ProxyId", "metadata.name"),
             Field("Mesh__Workload__Namespace", "metadata.namespace"),
+            Field("Mesh__Workload__Address", "status.podIP"),
             Field("Mesh__Workload__ServiceAccount", "spec.serviceAccountName"),
             Field("Mesh__Workload__Labels__app", "metadata.labels['app']"),
             Field("Mesh__Workload__Labels__version", "metadata.labels['version']"),

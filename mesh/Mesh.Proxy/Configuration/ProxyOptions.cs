@@ -64,6 +64,19 @@ public sealed class ProxyOptions
 
     /// <summary>When true, responses carry <c>x-mesh-response-flags</c> for debugging.</summary>
     public bool ResponseFlagsHeader { get; set; }
+
+    /// <summary>
+    /// Transparent interception (Kubernetes): where iptables sends the pod's inbound traffic (Envoy's 15006). Each
+    /// connection's original destination port (<c>SO_ORIGINAL_DST</c>) picks the inbound port; inbound entries then
+    /// need no <c>Listen</c> of their own.
+    /// </summary>
+    public string? InboundCapture { get; set; }
+
+    /// <summary>
+    /// Transparent interception: where iptables sends the app's outbound traffic (Envoy's 15001). A request is routed
+    /// to the service its Host names, on the port the app dialled (the connection's original destination).
+    /// </summary>
+    public string? OutboundCapture { get; set; }
 }
 
 /// <summary>The workload the proxy registers.</summary>
@@ -76,6 +89,9 @@ public sealed class WorkloadOptions
     public string ServiceAccount { get; set; } = "default";
 
     public Dictionary<string, string> Labels { get; set; } = [];
+
+    /// <summary>The address peers reach this workload at (the pod IP under interception); empty takes the first inbound listener's.</summary>
+    public string? Address { get; set; }
 }
 
 /// <summary>An inbound listener: the port name (protocol), the service port, where to listen, and the app's address.</summary>
@@ -85,6 +101,7 @@ public sealed class InboundListenerOptions
 
     public int ServicePort { get; set; }
 
+    /// <summary>Where to listen; empty under interception, where the inbound capture serves every port.</summary>
     public string Listen { get; set; } = "";
 
     public string App { get; set; } = "";

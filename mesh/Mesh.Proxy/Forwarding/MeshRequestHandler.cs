@@ -98,7 +98,8 @@ internal sealed partial class MeshRequestHandler(
         }
 
         var request = new HttpRequestView(context.Request);
-        var virtualHost = table.Listener(mesh.Listener.Key)?.SelectVirtualHost(request.Authority);
+        var listenerRoutes = table.Listener(mesh.Listener.Key) ?? (mesh.Listener.FallbackKey is { } fallback ? table.Listener(fallback) : null);
+        var virtualHost = listenerRoutes?.SelectVirtualHost(request.Authority);
         var route = virtualHost?.Match(request);
         if (route is null)
         {

@@ -73,6 +73,19 @@ public static class ProxyHostingExtensions
             kestrel.Listen(admin, l => l.Protocols = HttpProtocols.Http1);
             foreach (var listener in listeners.Listeners)
             {
+                if (listener.Captures)
+                {
+                    // Interception: plaintext HTTP/1.1 from the app or from peers (mTLS on the capture is future work).
+                    var counted = kestrel.ApplicationServices.GetRequiredService<ProxyTelemetry>();
+                    kestrel.Listen(listener.EndPoint, l =>
+                    {
+                        l.Protocols = HttpProtocols.Http1;
+                        l.Use(TagCaptured(listener, listeners));
+                        l.Use(Count(listener, counted, tls: false));
+                    });
+                    continue;
+                }
+
                 if (listener.Kind == ListenerKind.Inbound && mutualTls)
                 {
                     ListenMutualTls(kestrel, listener);
@@ -146,6 +159,22 @@ public static class ProxyHostingExtensions
         return next(connection);
     };
 
+    /// <summary>Marks a captured connection with what it stands for, from its original destination; refuses it when that is nothing.</summary>
+    private static Func<ConnectionDelegate, ConnectionDelegate> TagCaptured(BoundListener capture, ListenerMap listeners) => next => connection =>
+    {
+        var socket = connection.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
+        var original = socket is null ? null : Interception.OriginalDestination.Of(socket);
+        if (original is null || listeners.ForOriginalDestination(capture, original) is not { } listener)
+        {
+            connection.Abort();
+            return Task.CompletedTask;
+        }
+
+        connection.Items[ListenerMap.ItemKey] = listener;
+        connection.Items[ListenerMap.OriginalDestinationKey] = original;
+        return next(connection);
+    };
+
     /// <summary>Counts a connection opening and closing (placed after TLS where there is TLS, so it knows which it is).</summary>
     private static Func<ConnectionDelegate, ConnectionDelegate> Count(BoundListener listener, ProxyTelemetry telemetry, bool tls) => next => async connection =>
     {
@@ -179,8 +208,10 @@ public static class ProxyHostingExtensions
         Namespace = options.Workload.Namespace,
         ServiceAccount = options.Workload.ServiceAccount,
         Labels = new Dictionary<string, string>(options.Workload.Labels),
-        Address = options.Inbound.Select(i => ListenerMap.Parse(i.Listen).Address.ToString()).FirstOrDefault() ?? "127.0.0.1",
-        Ports = options.Inbound.Select(i => new WorkloadPort(i.Name, i.ServicePort, ListenerMap.Parse(i.Listen).Port)).ToArray(),
+        Address = !string.IsNullOrEmpty(options.Workload.Address) ? options.Workload.Address
+            : options.Inbound.Where(i => !string.IsNullOrEmpty(i.Listen)).Select(i => ListenerMap.Parse(i.Listen).Address.ToString()).FirstOrDefault() ?? "127.0.0.1",
+        // Under interception peers dial the service port itself; iptables brings it to the capture.
+        Ports = options.Inbound.Select(i => new WorkloadPort(i.Name, i.ServicePort, string.IsNullOrEmpty(i.Listen) ? i.ServicePort : ListenerMap.Parse(i.Listen).Port)).ToArray(),
         IsGateway = options.Mode == ProxyMode.Gateway,
     });
 
