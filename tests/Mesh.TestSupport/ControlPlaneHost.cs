@@ -27,7 +27,8 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     /// <summary>The injection webhook's TLS address, when started with one.</summary>
     public Uri? WebhookAddress { get; private init; }
 
-    public static async Task<ControlPlaneHost> StartAsync(string configDirectory, string? stateDirectory = null, bool webhook = false)
+    public static async Task<ControlPlaneHost> StartAsync(string configDirectory, string? stateDirectory = null, bool webhook = false,
+        IDictionary<string, string?>? settings = null)
     {
         var (grpc, http) = (FreePort.Address(), FreePort.Address());
         var webhookAddress = webhook ? FreePort.Address() : null;
@@ -43,6 +44,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             ["ControlPlane:Namespace"] = "istio-system",
             ["ControlPlane:ProxyImage"] = "registry.example/mesh/mesh-proxy:1.2.3",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders().AddProvider(logs);
         builder.AddControlPlane();

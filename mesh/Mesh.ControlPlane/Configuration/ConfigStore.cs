@@ -26,6 +26,8 @@ public sealed partial class ConfigStore
     private IReadOnlyList<MeshResource> _files = [];
     private IReadOnlyList<Finding> _fileFindings = [];
     private Dictionary<string, MeshResource?> _applied = new(StringComparer.Ordinal);
+    private IReadOnlyList<MeshResource> _discovered = [];
+    private IReadOnlyList<Finding> _discoveredFindings = [];
 
     public ConfigStore(string directory, AppliedConfigFile? appliedFile, WorkloadRegistry registry, ChangeNotifier notifier,
         ControlPlaneMetrics metrics, TimeProvider time, ILogger<ConfigStore> logger)
@@ -113,6 +115,33 @@ public sealed partial class ConfigStore
         }
     }
 
+    /// <summary>
+    /// Replaces the resources a platform holds (Istio custom resources read from the Kubernetes API) with a new complete
+    /// set. They override the folder's by kind/namespace/name, and the API's own applies override them. A set with
+    /// errors is refused whole, and the last good config goes on being served.
+    /// </summary>
+    public IReadOnlyList<Finding> SetDiscovered(IReadOnlyList<MeshResource> resources, IReadOnlyList<Finding> findings, string source)
+    {
+        lock (_lock)
+        {
+            if (findings.Any(f => f.Severity == Severity.Error))
+            {
+                Reject(findings, source);
+                return findings;
+            }
+
+            var (previous, previousFindings) = (_discovered, _discoveredFindings);
+            (_discovered, _discoveredFindings) = (resources, findings);
+            var result = TryAccept(_files, _fileFindings, _applied, source);
+            if (result.Any(f => f.Severity == Severity.Error))
+            {
+                (_discovered, _discoveredFindings) = (previous, previousFindings);
+            }
+
+            return result;
+        }
+    }
+
     /// <summary>Drops every resource applied through the API (and every deletion of a folder resource): back to the folder.</summary>
     public IReadOnlyList<Finding> ResetApplied()
     {
@@ -131,9 +160,11 @@ public sealed partial class ConfigStore
     private IReadOnlyList<Finding> TryAccept(IReadOnlyList<MeshResource> files, IReadOnlyList<Finding> fileFindings,
         Dictionary<string, MeshResource?> applied, string source)
     {
-        var merged = files.Where(r => !applied.ContainsKey(r.Key)).Concat(applied.Values.OfType<MeshResource>()).ToArray();
+        var discovered = _discovered.Where(r => !applied.ContainsKey(r.Key)).ToArray();
+        var merged = files.Where(r => !applied.ContainsKey(r.Key) && !discovered.Any(d => d.Key == r.Key))
+            .Concat(discovered).Concat(applied.Values.OfType<MeshResource>()).ToArray();
         var candidate = new ConfigSet(merged);
-        var findings = fileFindings.Concat(ConfigAnalyzer.Analyze(candidate, _registry.Snapshot())).ToArray();
+        var findings = fileFindings.Concat(_discoveredFindings).Concat(ConfigAnalyzer.Analyze(candidate, _registry.Snapshot())).ToArray();
         if (findings.Any(f => f.Severity == Severity.Error))
         {
             Reject(findings, source);

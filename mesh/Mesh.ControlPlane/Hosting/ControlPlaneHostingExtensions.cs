@@ -33,6 +33,11 @@ public static class ControlPlaneHostingExtensions
         builder.Services.AddSingleton<Security.TrustBundlePublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Security.TrustBundlePublisher>());
         builder.Services.AddHostedService<ConfigFolderWatcher>();
+        if (string.Equals(options.Discovery, "Kubernetes", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddSingleton<Kubernetes.KubernetesDiscovery>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Kubernetes.KubernetesDiscovery>());
+        }
         builder.Services.AddHostedService<PushCoordinator>();
         builder.Services.AddGrpc();
         builder.Services.AddHttpClient("proxy-admin");

@@ -34,6 +34,15 @@ public sealed class ControlPlaneOptions
 
     public string ServiceName { get; set; } = "mesh-controlplane";
 
+    /// <summary>
+    /// Where workloads and config come from: <c>Registration</c> (proxies register themselves; the config folder and the
+    /// admin API; under Aspire) or <c>Kubernetes</c> (Pods, EndpointSlices, Services and Istio's custom resources).
+    /// </summary>
+    public string Discovery { get; set; } = "Registration";
+
+    /// <summary>The Kubernetes API to use instead of the in-cluster one (a test server).</summary>
+    public string? KubernetesApi { get; set; }
+
     /// <summary>The image of the proxy the webhook injects.</summary>
     public string ProxyImage { get; set; } = "mesh-proxy:latest";
 

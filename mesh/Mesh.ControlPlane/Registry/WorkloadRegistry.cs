@@ -28,6 +28,8 @@ public sealed partial class WorkloadRegistry : IDisposable
     private volatile bool _frozen;
     private long _version;
     private volatile CachedSnapshot? _snapshot;
+    private volatile IReadOnlyDictionary<string, Workload> _discovered = new Dictionary<string, Workload>();
+    private volatile bool _proxiesRegister = true;
 
     public WorkloadRegistry(ChangeNotifier notifier, ILogger<WorkloadRegistry> logger)
         : this(notifier, logger, TimeProvider.System, null, TimeSpan.Zero)
@@ -62,11 +64,29 @@ public sealed partial class WorkloadRegistry : IDisposable
     public static readonly Guid Restored = Guid.Empty;
 
 
-    public int Count => _workloads.Count;
+    public int Count => _workloads.Count + _discovered.Count;
+
+    /// <summary>
+    /// Makes a platform (the Kubernetes API) the source of workloads: from now on proxies' own registrations and health
+    /// reports are ignored, and <see cref="SetDiscovered"/> says what exists, as istiod's registry follows EndpointSlices.
+    /// </summary>
+    public void UseDiscoveryOnly() => _proxiesRegister = false;
+
+    /// <summary>Replaces the discovered workloads (keyed by their platform identity) with a new complete set.</summary>
+    public void SetDiscovered(IReadOnlyDictionary<string, Workload> workloads)
+    {
+        _discovered = workloads;
+        Changed();
+    }
 
     /// <summary>Registers (or replaces) the workload of a proxy connection.</summary>
     public void Register(string proxyId, Guid connection, Workload workload)
     {
+        if (!_proxiesRegister)
+        {
+            return;
+        }
+
         _workloads[proxyId] = new Registration(connection, workload);
         LogRegistered(_logger, proxyId, workload.Address, workload.Healthy);
         Changed();
@@ -74,6 +94,11 @@ public sealed partial class WorkloadRegistry : IDisposable
 
     public void SetHealth(string proxyId, Guid connection, bool healthy, string detail)
     {
+        if (!_proxiesRegister)
+        {
+            return;
+        }
+
         if (_workloads.TryGetValue(proxyId, out var current) && current.Connection == connection && current.Workload.Healthy != healthy)
         {
             _workloads[proxyId] = current with { Workload = current.Workload with { Healthy = healthy } };
@@ -102,7 +127,7 @@ public sealed partial class WorkloadRegistry : IDisposable
             return cached.Registry;
         }
 
-        var registry = new ServiceRegistry(_workloads.Values.Select(r => r.Workload));
+        var registry = new ServiceRegistry(_workloads.Values.Select(r => r.Workload).Concat(_discovered.Values));
         _snapshot = new CachedSnapshot(version, registry);
         return registry;
     }

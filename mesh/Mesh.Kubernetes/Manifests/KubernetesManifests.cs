@@ -86,6 +86,8 @@ public static class KubernetesManifests
                 new V1EnvVar { Name = "ControlPlane__WebhookListen", Value = $"0.0.0.0:{MeshPorts.Webhook}" },
                 new V1EnvVar { Name = "ControlPlane__StateDirectory", Value = "/var/lib/mesh" },
                 new V1EnvVar { Name = "ControlPlane__ConfigDirectory", Value = "/etc/mesh/config" },
+                new V1EnvVar { Name = "ControlPlane__ProxyImage", Value = model.Images.For(model.ProxyImage) },
+                new V1EnvVar { Name = "ControlPlane__ServiceName", Value = ControlPlane },
                 new V1EnvVar { Name = "ControlPlane__Namespace", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
             ],
             Ports =
