@@ -98,7 +98,7 @@ public sealed partial class MeshDiscoveryService(
                 }
                 else if (message.Csr is { } csr)
                 {
-                    connection.Send(new ControlPlaneMessage { Certificate = certificates.Sign(connection, csr) });
+                    connection.Send(new ControlPlaneMessage { Certificate = await certificates.SignAsync(connection, csr, cancellationToken) });
                 }
             }
         }

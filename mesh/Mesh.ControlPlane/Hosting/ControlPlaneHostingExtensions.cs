@@ -35,8 +35,14 @@ public static class ControlPlaneHostingExtensions
         builder.Services.AddHostedService<ConfigFolderWatcher>();
         if (string.Equals(options.Discovery, "Kubernetes", StringComparison.OrdinalIgnoreCase))
         {
+            builder.Services.AddSingleton<Kubernetes.KubernetesApi>();
+            builder.Services.AddSingleton<Security.ITokenReviewer, Security.KubernetesTokenReviewer>();
             builder.Services.AddSingleton<Kubernetes.KubernetesDiscovery>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<Kubernetes.KubernetesDiscovery>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<Security.ITokenReviewer, Security.SignedTokenReviewer>();
         }
         builder.Services.AddHostedService<PushCoordinator>();
         builder.Services.AddGrpc();

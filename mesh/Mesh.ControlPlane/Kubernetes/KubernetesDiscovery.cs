@@ -14,12 +14,11 @@ namespace Mesh.ControlPlane.Kubernetes;
 /// <summary>
 /// The control plane on Kubernetes (<c>ControlPlane:Discovery=Kubernetes</c>): the registry follows Pods,
 /// EndpointSlices and Services, and the config follows Istio's custom resources, each kept by a
-/// <see cref="ResourceWatch"/>. KubernetesClient supplies the connection: the in-cluster service account's token and
-/// CA, or <c>ControlPlane:KubernetesApi</c> (a test server) when set. Every change updates the registry or the
+/// <see cref="ResourceWatch"/> over the <see cref="KubernetesApi"/> connection. Every change updates the registry or the
 /// config store, whose change notices drive the debounced push.
 /// </summary>
 public sealed partial class KubernetesDiscovery(
-    IOptions<ControlPlaneOptions> options, WorkloadRegistry registry, ConfigStore config, Security.CertificateService certificates,
+    IOptions<ControlPlaneOptions> options, KubernetesApi api, WorkloadRegistry registry, ConfigStore config, Security.CertificateService certificates,
     TimeProvider time, ILogger<KubernetesDiscovery> logger)
     : BackgroundService
 {
@@ -37,14 +36,8 @@ public sealed partial class KubernetesDiscovery(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         registry.UseDiscoveryOnly();
-        var configuration = string.IsNullOrEmpty(options.Value.KubernetesApi)
-            ? KubernetesClientConfiguration.InClusterConfig()
-            : new KubernetesClientConfiguration { Host = options.Value.KubernetesApi };
-        using var client = new k8s.Kubernetes(configuration);
-        var http = client.HttpClient;
-        http.Timeout = Timeout.InfiniteTimeSpan;
-        await PublishWebhookTrustAsync(client, stoppingToken);
-        Watches = [.. RegistryPaths.Concat(ConfigPaths).Select(path => new ResourceWatch(http, client.BaseUri, path, items => Changed(path, items), time, logger))];
+        await PublishWebhookTrustAsync(api.Client, stoppingToken);
+        Watches = [.. RegistryPaths.Concat(ConfigPaths).Select(path => new ResourceWatch(api.Http, api.BaseUri, path, items => Changed(path, items), time, logger))];
         await Task.WhenAll(Watches.Select(w => w.RunAsync(stoppingToken)));
     }
 

@@ -13,11 +13,11 @@ namespace Mesh.ControlPlane.Security;
 /// </summary>
 public sealed partial class CertificateService(
     IOptions<ControlPlaneOptions> options,
+    ITokenReviewer tokens,
     ControlPlaneMetrics metrics,
     TimeProvider time,
     ILogger<CertificateService> logger) : IDisposable
 {
-    private readonly byte[]? _tokenKey = string.IsNullOrEmpty(options.Value.TokenKey) ? null : Convert.FromBase64String(options.Value.TokenKey);
     private readonly Lazy<CertificateAuthority> _authority = new(() => CertificateAuthority.LoadOrCreate(new CertificateAuthorityOptions
     {
         TrustDomain = options.Value.TrustDomain,
@@ -27,24 +27,27 @@ public sealed partial class CertificateService(
         WorkloadCertificateTtl = options.Value.CertificateTtl,
     }, time));
 
-    public bool Enabled => _tokenKey is not null;
+    public bool Enabled => tokens.Enabled;
 
     public CertificateAuthority Authority => _authority.Value;
 
-    public CertificateResponse Sign(ProxyConnection connection, CertificateSigningRequest request)
+    public async Task<CertificateResponse> SignAsync(ProxyConnection connection, CertificateSigningRequest request, CancellationToken cancellationToken)
     {
         var response = new CertificateResponse { RequestId = request.RequestId };
         metrics.CertificateRequested();
-        if (_tokenKey is null)
+        if (!tokens.Enabled)
         {
             response.Error = "the control plane's CA is not enabled (no token key)";
             return response;
         }
 
-        if (!ServiceAccountTokens.TryValidate(_tokenKey, request.ServiceAccountToken, time, out var ns, out var serviceAccount, out var tokenError))
+        var review = await tokens.ReviewAsync(request.ServiceAccountToken, cancellationToken);
+        if (!review.Authenticated)
         {
-            return Refuse(connection, response, $"the service-account token is not valid: {tokenError}");
+            return Refuse(connection, response, review.Error ?? "the service-account token is not valid");
         }
+
+        var (ns, serviceAccount) = (review.Namespace, review.ServiceAccount);
 
         if (ns != connection.Workload.Namespace || serviceAccount != connection.Workload.ServiceAccount)
         {

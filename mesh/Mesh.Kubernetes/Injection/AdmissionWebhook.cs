@@ -65,6 +65,7 @@ public static class AdmissionWebhook
         var originalContainers = pod.Spec.Containers?.Count ?? 0;
         var hadAnnotations = pod.Metadata?.Annotations is not null;
         var hadInit = pod.Spec.InitContainers is not null;
+        var hadVolumes = pod.Spec.Volumes is not null;
         var name = pod.Metadata?.Name ?? pod.Metadata?.GenerateName ?? "(unnamed)";
         pod.Metadata ??= new V1ObjectMeta();
         if (!SidecarInjector.Inject(pod.Metadata, pod.Spec, settings, SidecarInjector.WorkloadName(pod.Metadata), $"Pod '{name}' in '{ns}'"))
@@ -100,6 +101,17 @@ public static class AdmissionWebhook
         }
 
         patch.Add(Op("add", "/spec/containers/-", ToNode(pod.Spec.Containers![^1])));
+        if (hadVolumes)
+        {
+            foreach (var volume in SidecarInjector.Volumes())
+            {
+                patch.Add(Op("add", "/spec/volumes/-", ToNode(volume)));
+            }
+        }
+        else
+        {
+            patch.Add(Op("add", "/spec/volumes", ToNode(pod.Spec.Volumes!)));
+        }
         return patch;
     }
 

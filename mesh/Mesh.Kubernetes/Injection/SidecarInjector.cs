@@ -70,6 +70,11 @@ public static class SidecarInjector
         spec.InitContainers ??= [];
         spec.InitContainers.Insert(0, Init(settings));
         spec.Containers.Add(Proxy(settings, workload, [.. inbound, .. probes]));
+        spec.Volumes ??= [];
+        foreach (var volume in Volumes())
+        {
+            spec.Volumes.Add(volume);
+        }
         metadata.Annotations[StatusAnnotation] = JsonSerializer.Serialize(new Dictionary<string, string[]>
         {
             ["initContainers"] = [InitContainer],
@@ -80,6 +85,26 @@ public static class SidecarInjector
         metadata.Annotations["prometheus.io/path"] = "/stats/prometheus";
         return true;
     }
+
+    /// <summary>Where the sidecar finds its projected service-account token (audience <c>mesh-ca</c>), which the CA checks by TokenReview.</summary>
+    public const string TokenPath = "/var/run/secrets/mesh/mesh-token";
+
+    /// <summary>
+    /// The volumes the sidecar needs: its projected token, rotated by the kubelet, and a writable /tmp (its root file
+    /// system is read-only; PERMISSIVE plaintext is handed over on Unix sockets there).
+    /// </summary>
+    public static IReadOnlyList<V1Volume> Volumes() =>
+    [
+        new V1Volume
+        {
+            Name = "mesh-token",
+            Projected = new V1ProjectedVolumeSource
+            {
+                Sources = [new V1VolumeProjection { ServiceAccountToken = new V1ServiceAccountTokenProjection { Audience = "mesh-ca", ExpirationSeconds = 43200, Path = "mesh-token" } }],
+            },
+        },
+        new V1Volume { Name = "mesh-tmp", EmptyDir = new V1EmptyDirVolumeSource() },
+    ];
 
     /// <summary>The rules the init container installs, as <c>iptables</c> arguments (nat table), in order.</summary>
     public static IReadOnlyList<string> IptablesArguments { get; } =
@@ -154,6 +179,7 @@ public static class SidecarInjector
             Env("Mesh__InboundCapture", $"0.0.0.0:{MeshPorts.Inbound}"),
             Env("Mesh__OutboundCapture", $"127.0.0.1:{MeshPorts.Outbound}"),
             Env("Mesh__Admin", $"0.0.0.0:{MeshPorts.ProxyAdmin}"),
+            Env("Mesh__ServiceAccountTokenFile", TokenPath),
             Env("Mesh__Workload__Name", workload),
             Field("Mesh__ProxyId", "metadata.name"),
             Field("Mesh__Workload__Namespace", "metadata.namespace"),
@@ -164,6 +190,11 @@ public static class SidecarInjector
             .. extra,
         ],
         Ports = [new V1ContainerPort { Name = "http-envoy-prom", ContainerPort = MeshPorts.ProxyAdmin, Protocol = "TCP" }],
+        VolumeMounts =
+        [
+            new V1VolumeMount { Name = "mesh-token", MountPath = "/var/run/secrets/mesh", ReadOnlyProperty = true },
+            new V1VolumeMount { Name = "mesh-tmp", MountPath = "/tmp" },
+        ],
         ReadinessProbe = new V1Probe
         {
             HttpGet = new V1HTTPGetAction { Path = "/healthz/ready", Port = MeshPorts.ProxyAdmin },

@@ -57,6 +57,19 @@ public sealed class ProxyOptions
     /// </summary>
     public string? ServiceAccountToken { get; set; }
 
+    /// <summary>
+    /// A file holding the service-account token instead (Kubernetes' projected token, audience <c>mesh-ca</c>), read
+    /// for every certificate request since the kubelet rotates it.
+    /// </summary>
+    public string? ServiceAccountTokenFile { get; set; }
+
+    /// <summary>Whether this proxy has an identity to ask the CA for, and so speaks mutual TLS.</summary>
+    public bool HasServiceAccountToken => !string.IsNullOrEmpty(ServiceAccountToken) || !string.IsNullOrEmpty(ServiceAccountTokenFile);
+
+    /// <summary>The token to present now.</summary>
+    public string ReadServiceAccountToken() =>
+        !string.IsNullOrEmpty(ServiceAccountTokenFile) ? File.ReadAllText(ServiceAccountTokenFile).Trim() : ServiceAccountToken ?? "";
+
     public string TrustDomain { get; set; } = "cluster.local";
 
     /// <summary>Where a gateway finds TLS credentials: relative certificate paths, and <c>credentialName</c> folders.</summary>

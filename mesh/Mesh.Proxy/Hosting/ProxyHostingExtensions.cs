@@ -66,16 +66,22 @@ public static class ProxyHostingExtensions
         builder.Services.AddSingleton<Security.LocalRateLimiters>();
         builder.Services.AddSingleton<AccessLog>();
         System.Diagnostics.DistributedContextPropagator.Current = new B3Propagator(System.Diagnostics.DistributedContextPropagator.CreateDefaultPropagator());
-        var mutualTls = !string.IsNullOrEmpty(options.ServiceAccountToken);
+        var mutualTls = options.HasServiceAccountToken;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(admin, l => l.Protocols = HttpProtocols.Http1);
             foreach (var listener in listeners.Listeners)
             {
+                if (listener.Captures && listener.Kind == ListenerKind.Inbound && mutualTls)
+                {
+                    ListenCapturedMutualTls(kestrel, listener, listeners);
+                    continue;
+                }
+
                 if (listener.Captures)
                 {
-                    // Interception: plaintext HTTP/1.1 from the app or from peers (mTLS on the capture is future work).
+                    // Interception: plaintext HTTP/1.1 from the app (outbound), or from peers when the mesh has no mTLS.
                     var counted = kestrel.ApplicationServices.GetRequiredService<ProxyTelemetry>();
                     kestrel.Listen(listener.EndPoint, l =>
                     {
@@ -149,6 +155,51 @@ public static class ProxyHostingExtensions
             l.Protocols = HttpProtocols.Http2;
             l.Use(Tag(plaintext));
             l.Use(Count(plaintext, telemetry, tls: false));
+        });
+    }
+
+    /// <summary>
+    /// The inbound capture with mutual TLS: as <see cref="ListenMutualTls"/>, but the port a peer dialled (its
+    /// original destination) decides which inbound port's PeerAuthentication applies and which plaintext side
+    /// (one pair of Unix sockets per captured port) PERMISSIVE traffic goes to.
+    /// </summary>
+    private static void ListenCapturedMutualTls(KestrelServerOptions kestrel, BoundListener capture, ListenerMap listeners)
+    {
+        var services = kestrel.ApplicationServices;
+        var diverter = services.GetRequiredService<PlaintextDiverter>();
+        var telemetry = services.GetRequiredService<ProxyTelemetry>();
+        var sockets = listeners.CapturedInbound.ToDictionary(l => l.ServicePort, l =>
+        {
+            var socket = Path.Combine(Path.GetTempPath(), $"mesh-proxy-{Environment.ProcessId}-capture-{l.ServicePort}");
+            var (http1, http2) = (socket + "-h1.sock", socket + "-h2.sock");
+            File.Delete(http1);
+            File.Delete(http2);
+            var plaintext = l with { Plaintext = true };
+            kestrel.ListenUnixSocket(http1, u =>
+            {
+                u.Protocols = HttpProtocols.Http1;
+                u.Use(Tag(plaintext));
+                u.Use(Count(plaintext, telemetry, tls: false));
+            });
+            kestrel.ListenUnixSocket(http2, u =>
+            {
+                u.Protocols = HttpProtocols.Http2;
+                u.Use(Tag(plaintext));
+                u.Use(Count(plaintext, telemetry, tls: false));
+            });
+            return (http1, http2);
+        });
+        kestrel.Listen(capture.EndPoint, l =>
+        {
+            l.Protocols = HttpProtocols.Http1AndHttp2;
+            l.Use(TagCaptured(capture, listeners));
+            l.Use(next =>
+            {
+                var byPort = sockets.ToDictionary(s => s.Key, s => diverter.For(s.Key, s.Value.http1, s.Value.http2)(next));
+                return connection => byPort[((BoundListener)connection.Items[ListenerMap.ItemKey]!).ServicePort](connection);
+            });
+            l.UseHttps(services.GetRequiredService<InboundTls>().HandshakeOptions);
+            l.Use(Count(capture, telemetry, tls: true));
         });
     }
 

@@ -23,7 +23,7 @@ public sealed partial class WorkloadIdentity(IOptions<ProxyOptions> options, Tim
     private volatile TrustBundle? _trust;
 
     /// <summary>True when the proxy was given a service-account token: then it speaks mutual TLS.</summary>
-    public bool Enabled { get; } = !string.IsNullOrEmpty(options.Value.ServiceAccountToken);
+    public bool Enabled { get; } = options.Value.HasServiceAccountToken;
 
     public SpiffeId Id { get; } = new(options.Value.TrustDomain, options.Value.Workload.Namespace, options.Value.Workload.ServiceAccount);
 
@@ -48,7 +48,7 @@ public sealed partial class WorkloadIdentity(IOptions<ProxyOptions> options, Tim
             _pending[id] = key;
         }
 
-        return new CertificateSigningRequest { RequestId = id, CsrPem = csr, ServiceAccountToken = options.Value.ServiceAccountToken ?? "" };
+        return new CertificateSigningRequest { RequestId = id, CsrPem = csr, ServiceAccountToken = options.Value.ReadServiceAccountToken() };
     }
 
     /// <summary>Installs the CA's answer. Returns an error to log when it cannot be used; the old certificate then stays.</summary>

@@ -66,6 +66,9 @@ public sealed class ListenerMap
 
     public IEnumerable<BoundListener> Listeners => _byPort.Values;
 
+    /// <summary>Under interception, the inbound port behind each service port the capture serves.</summary>
+    public IEnumerable<BoundListener> CapturedInbound => _capturedInbound.Values;
+
     /// <summary>The listener iptables sends inbound traffic to, under interception.</summary>
     public BoundListener? InboundCapture { get; }
 

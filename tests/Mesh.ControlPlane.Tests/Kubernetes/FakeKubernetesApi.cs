@@ -35,6 +35,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>Tokens the TokenReview API authenticates, with the user each belongs to.</summary>
+    public Dictionary<string, string> Tokens { get; } = [];
+
+    /// <summary>The audiences every TokenReview asked for.</summary>
+    public List<string> ReviewedAudiences { get; } = [];
+
     /// <summary>Every PATCH as path, content type and body.</summary>
     public List<(string Path, string? ContentType, string Body)> Patches { get; } = [];
 
@@ -145,6 +151,24 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value!;
+        if (HttpMethods.IsPost(context.Request.Method) && path == "/apis/authentication.k8s.io/v1/tokenreviews")
+        {
+            var review = (await context.Request.ReadFromJsonAsync<JsonObject>())!;
+            var token = review["spec"]!["token"]!.GetValue<string>();
+            string? user;
+            lock (_lock)
+            {
+                ReviewedAudiences.AddRange(review["spec"]!["audiences"]!.AsArray().Select(a => a!.GetValue<string>()));
+                user = Tokens.GetValueOrDefault(token);
+            }
+
+            review["status"] = user is null
+                ? new JsonObject { ["authenticated"] = false, ["error"] = "invalid bearer token" }
+                : new JsonObject { ["authenticated"] = true, ["user"] = new JsonObject { ["username"] = user } };
+            await context.Response.WriteAsJsonAsync(review);
+            return;
+        }
+
         if (HttpMethods.IsPatch(context.Request.Method))
         {
             using var reader = new StreamReader(context.Request.Body);

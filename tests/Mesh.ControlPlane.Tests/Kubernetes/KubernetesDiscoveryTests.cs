@@ -61,6 +61,44 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Certificate_ProjectedTokenCheckedByTokenReview_IsIssuedForItsServiceAccount()
+    {
+        _api.Tokens["projected-token-of-reviews"] = "system:serviceaccount:default:bookinfo-reviews";
+        var token = _config.Write("mesh-token", "projected-token-of-reviews\n");
+        await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mesh:ControlPlane"] = _controlPlane.GrpcAddress.ToString(),
+            ["Mesh:Workload:Name"] = "reviews-v1",
+            ["Mesh:Workload:ServiceAccount"] = "bookinfo-reviews",
+            ["Mesh:ServiceAccountTokenFile"] = token,
+        });
+
+        var certs = await Eventually.Until(async () => await _http.GetFromJsonAsync<JsonElement>(new Uri(proxy.AdminAddress, "/certs")),
+            c => c.GetProperty("serial").ValueKind == JsonValueKind.String, "the proxy's certificate");
+
+        Assert.Equal("spiffe://cluster.local/ns/default/sa/bookinfo-reviews", certs.GetProperty("identity").GetString());
+        Assert.Contains("mesh-ca", _api.ReviewedAudiences);
+    }
+
+    [Fact]
+    public async Task Certificate_TokenTheApiDoesNotAuthenticate_IsRefused()
+    {
+        var token = _config.Write("mesh-token", "stolen\n");
+        await using var proxy = await ProxyHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mesh:ControlPlane"] = _controlPlane.GrpcAddress.ToString(),
+            ["Mesh:Workload:Name"] = "reviews-v1",
+            ["Mesh:Workload:ServiceAccount"] = "bookinfo-reviews",
+            ["Mesh:ServiceAccountTokenFile"] = token,
+        });
+
+        await Eventually.Until(() => Task.FromResult(_controlPlane.Logs.Lines.Any(l => l.Contains("did not authenticate the token: invalid bearer token", StringComparison.Ordinal))),
+            "the CA to refuse the certificate");
+        using var ready = await _http.GetAsync(new Uri(proxy.AdminAddress, "/healthz/ready"));
+        Assert.False(ready.IsSuccessStatusCode);
+    }
+
+    [Fact]
     public async Task Watch_NewPodAndDeletedOne_UpdateTheRegistryWithoutAnotherList()
     {
         await WorkloadAsync("10.0.0.11");
