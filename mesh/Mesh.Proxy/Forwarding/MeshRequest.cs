@@ -16,6 +16,9 @@ public sealed class MeshRequest(BoundListener listener, long startTimestamp)
 
     public CompiledRoute? Route { get; set; }
 
+    /// <summary>True when a captured call went to an unknown destination as it was (Istio's PassthroughCluster).</summary>
+    public bool Passthrough { get; set; }
+
     public WeightedCluster? Destination { get; set; }
 
     public ClusterConfig? Cluster { get; set; }

@@ -99,6 +99,14 @@ internal sealed partial class MeshRequestHandler(
 
         var request = new HttpRequestView(context.Request);
         var listenerRoutes = table.Listener(mesh.Listener.Key) ?? (mesh.Listener.FallbackKey is { } fallback ? table.Listener(fallback) : null);
+        if (listenerRoutes is null && mesh.Listener.Captures && mesh.Listener.Kind == ListenerKind.Outbound &&
+            context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items.TryGetValue(ListenerMap.OriginalDestinationKey, out var dialled) == true &&
+            dialled is IPEndPoint original)
+        {
+            await PassthroughAsync(context, mesh, original);
+            return;
+        }
+
         var virtualHost = listenerRoutes?.SelectVirtualHost(request.Authority);
         var route = virtualHost?.Match(request);
         if (route is null)
@@ -178,6 +186,22 @@ internal sealed partial class MeshRequestHandler(
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             mesh.Flags |= ResponseFlags.DownstreamConnectionTermination;
+        }
+    }
+
+    /// <summary>
+    /// A captured call to a destination the mesh does not know goes where the app sent it, as Istio's default
+    /// outbound policy ALLOW_ANY (Envoy's PassthroughCluster): plaintext, same protocol, no mesh policy.
+    /// </summary>
+    private async Task PassthroughAsync(HttpContext context, MeshRequest mesh, IPEndPoint original)
+    {
+        mesh.Passthrough = true;
+        var config = HttpProtocol.IsHttp2(context.Request.Protocol) ? Http2 : Http11;
+        var error = await forwarder.SendAsync(context, $"http://{original}", upstream.Invoker, config, HttpTransformer.Default, context.RequestAborted);
+        if (error != ForwarderError.None && !context.Response.HasStarted)
+        {
+            mesh.Flags |= ResponseFlags.UpstreamConnectionFailure;
+            await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionFailure, $"passthrough to {original} failed: {error}", _flagsHeader);
         }
     }
 

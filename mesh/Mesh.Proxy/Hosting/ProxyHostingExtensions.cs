@@ -79,9 +79,15 @@ public static class ProxyHostingExtensions
                     continue;
                 }
 
+                if (listener.Captures && listener.Kind == ListenerKind.Outbound)
+                {
+                    ListenOutboundCapture(kestrel, listener, listeners);
+                    continue;
+                }
+
                 if (listener.Captures)
                 {
-                    // Interception: plaintext HTTP/1.1 from the app (outbound), or from peers when the mesh has no mTLS.
+                    // Interception without mTLS: plaintext HTTP/1.1 from peers.
                     var counted = kestrel.ApplicationServices.GetRequiredService<ProxyTelemetry>();
                     kestrel.Listen(listener.EndPoint, l =>
                     {
@@ -201,6 +207,35 @@ public static class ProxyHostingExtensions
             l.UseHttps(services.GetRequiredService<InboundTls>().HandshakeOptions);
             l.Use(Count(capture, telemetry, tls: true));
         });
+    }
+
+    /// <summary>
+    /// The outbound capture: apps speak HTTP/1.1 or h2c (gRPC), so each connection is split by its first bytes onto
+    /// two Unix-socket listeners, its original destination carried across (<see cref="Interception.CaptureProtocolSplitter"/>).
+    /// </summary>
+    private static void ListenOutboundCapture(KestrelServerOptions kestrel, BoundListener capture, ListenerMap listeners)
+    {
+        var telemetry = kestrel.ApplicationServices.GetRequiredService<ProxyTelemetry>();
+        var socket = Path.Combine(Path.GetTempPath(), $"mesh-proxy-{Environment.ProcessId}-outbound");
+        var (http1, http2) = (socket + "-h1.sock", socket + "-h2.sock");
+        File.Delete(http1);
+        File.Delete(http2);
+        kestrel.Listen(capture.EndPoint, l =>
+        {
+            l.Protocols = HttpProtocols.Http1;
+            l.Use(TagCaptured(capture, listeners));
+            l.Use(Interception.CaptureProtocolSplitter.Split(http1, http2, ListenerMap.OriginalDestinationKey));
+        });
+        foreach (var (path, protocols) in new[] { (http1, HttpProtocols.Http1), (http2, HttpProtocols.Http2) })
+        {
+            kestrel.ListenUnixSocket(path, u =>
+            {
+                u.Protocols = protocols;
+                u.Use(Tag(capture));
+                u.Use(Interception.CaptureProtocolSplitter.Restore(ListenerMap.OriginalDestinationKey));
+                u.Use(Count(capture, telemetry, tls: false));
+            });
+        }
     }
 
     /// <summary>Marks a connection with the listener it came in on.</summary>

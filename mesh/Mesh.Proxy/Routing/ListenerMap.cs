@@ -80,7 +80,10 @@ public sealed class ListenerMap
     /// outbound) the capture itself, resolved per request by <see cref="For"/>. Null refuses the connection.
     /// </summary>
     public BoundListener? ForOriginalDestination(BoundListener capture, IPEndPoint original) =>
-        capture == InboundCapture ? _capturedInbound.GetValueOrDefault(original.Port) : capture == OutboundCapture ? capture : null;
+        capture == InboundCapture ? _capturedInbound.GetValueOrDefault(original.Port)
+        // A connection made to the capture port itself was not redirected: passing it through would loop.
+        : capture == OutboundCapture && !(IPAddress.IsLoopback(original.Address) && original.Port == capture.EndPoint.Port) ? capture
+        : null;
 
     public const string OriginalDestinationKey = "mesh.original-destination";
 

@@ -97,6 +97,34 @@ public sealed class TransparentInterceptionTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Outbound_AnAppSpeakingH2cWithPriorKnowledge_IsCapturedToo()
+    {
+        var mesh = Mesh();
+        using var app = mesh.Client(mesh.Hosts.First, TimeSpan.FromSeconds(10), new Dictionary<string, IPAddress> { ["server.example"] = mesh.Hosts.Second.Address });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://server.example:8080/teapot") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        using var teapot = await app.SendAsync(request);
+
+        Assert.Equal(HttpVersion.Version20, teapot.Version);
+        Assert.Equal((HttpStatusCode)418, teapot.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Outbound_ACallToADestinationTheMeshDoesNotKnow_PassesThrough()
+    {
+        var mesh = Mesh();
+        using var app = mesh.Client(mesh.Hosts.First, TimeSpan.FromSeconds(10), new Dictionary<string, IPAddress> { ["elsewhere.example"] = mesh.Hosts.Second.Address });
+
+        using var response = await app.GetAsync(new Uri("http://elsewhere.example:8080/teapot"));
+
+        // No VirtualService applies: the server itself answers, where the mesh would have answered 418.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("hello from server\n", await response.Content.ReadAsStringAsync());
+        var stats = await app.GetStringAsync(new Uri("http://127.0.0.1:15000/stats/prometheus"));
+        Assert.Contains("destination_service_name=\"PassthroughCluster\"", stats, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Inbound_APeersCallToTheAppsPort_IsCapturedAndHandedToTheApp()
     {
         var mesh = Mesh();
