@@ -206,6 +206,7 @@ public static class KubernetesManifests
             new() { Name = "Mesh__Workload__Name", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
             new() { Name = "Mesh__Workload__Namespace", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
             new() { Name = "Mesh__Workload__ServiceAccount", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "spec.serviceAccountName" } } },
+            new() { Name = "Mesh__ServiceAccountTokenFile", Value = SidecarInjector.TokenPath },
             new() { Name = "Mesh__Workload__Labels__istio", Value = "ingressgateway" },
             new() { Name = "Mesh__Workload__Labels__app", Value = gateway.Name },
         };
@@ -226,6 +227,7 @@ public static class KubernetesManifests
             Deployment(ns, gateway.Name, labels, 1, new V1PodSpec
             {
                 ServiceAccountName = account,
+                Volumes = [.. SidecarInjector.Volumes()],
                 Containers =
                 [
                     new V1Container
@@ -238,6 +240,11 @@ public static class KubernetesManifests
                         LivenessProbe = HttpProbe("/healthz/live", MeshPorts.ProxyAdmin, period: 10),
                         Resources = SidecarInjector.Resources("100m", "64Mi", "2", "256Mi"),
                         SecurityContext = Restricted(),
+                        VolumeMounts =
+                        [
+                            new V1VolumeMount { Name = "mesh-token", MountPath = Path.GetDirectoryName(SidecarInjector.TokenPath)!, ReadOnlyProperty = true },
+                            new V1VolumeMount { Name = "mesh-tmp", MountPath = "/tmp" },
+                        ],
                     },
                 ],
             }, annotations: new Dictionary<string, string> { [SidecarInjector.InjectAnnotation] = "false" }),
