@@ -1,0 +1,90 @@
+using Mesh.LoadDriver;
+
+namespace Mesh.Benchmarks;
+
+public sealed record BenchOptions(int Rounds, TimeSpan Duration, double Rate, int Connections, string Output)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return new BenchOptions(
+            int.Parse(Value("--rounds") ?? (quick ? "1" : "3"), System.Globalization.CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(double.Parse(Value("--seconds") ?? (quick ? "3" : "10"), System.Globalization.CultureInfo.InvariantCulture)),
+            1000,
+            16,
+            Value("--output") ?? Path.Combine("artifacts", "benchmarks", "results.md"));
+    }
+}
+
+/// <summary>One path's figures over the rounds (median, and the range).</summary>
+public sealed record PathResult(
+    string Path, string? Unavailable,
+    IReadOnlyList<double> P50, IReadOnlyList<double> P90, IReadOnlyList<double> P99,
+    IReadOnlyList<double> CpuPerThousand, IReadOnlyList<double> Throughput,
+    double? IdleRss, IReadOnlyList<double> LoadedRss, IReadOnlyList<double> ErrorPercent)
+{
+    /// <summary>How late the load driver itself started requests (p99), which the open model counts into latency.</summary>
+    public IReadOnlyList<double> SendLagP99 { get; init; } = [];
+}
+
+/// <summary>
+/// The measurements: per path and round, an open-model run at a fixed rate (latency percentiles corrected for
+/// coordinated omission, CPU seconds of the path's proxies per 1000 requests from /proc, RSS under load), then a
+/// closed-model run for maximum throughput. A short warm-up comes before each path's first round.
+/// </summary>
+public static class Benchmark
+{
+    public static async Task<IReadOnlyList<PathResult>> RunAsync(Topology topology, BenchOptions options, TextWriter log)
+    {
+        var results = new List<PathResult>();
+        foreach (var path in topology.Paths)
+        {
+            if (path.Unavailable is not null)
+            {
+                results.Add(new PathResult(path.Name, path.Unavailable, [], [], [], [], [], null, [], []));
+                continue;
+            }
+
+            var pids = path.Carriers.SelectMany(p => ProcessStats.Tree(p.Id)).ToArray();
+            double? idle = pids.Length > 0 ? pids.Sum(ProcessStats.RssMegabytes) : null;
+            await LoadRunner.RunAsync(Plan(path, options, TimeSpan.FromSeconds(2), options.Rate));
+            var (p50, p90, p99, cpu, tput, rss, errors) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
+            var lag = new List<double>();
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                var before = pids.Sum(ProcessStats.CpuSeconds);
+                var fixedRate = await LoadRunner.RunAsync(Plan(path, options, options.Duration, options.Rate));
+                var after = pids.Sum(ProcessStats.CpuSeconds);
+                if (pids.Length > 0)
+                {
+                    rss.Add(pids.Sum(ProcessStats.RssMegabytes));
+                    cpu.Add((after - before) / (fixedRate.Requests / 1000.0));
+                }
+
+                lag.Add(fixedRate.SendLag.TotalCount == 0 ? 0 : fixedRate.SendLag.GetValueAtPercentile(99) / 1000.0);
+                p50.Add(fixedRate.Percentile(50).TotalMilliseconds);
+                p90.Add(fixedRate.Percentile(90).TotalMilliseconds);
+                p99.Add(fixedRate.Percentile(99).TotalMilliseconds);
+                errors.Add(100 - fixedRate.SuccessPercent);
+                var closed = await LoadRunner.RunAsync(Plan(path, options, options.Duration, rate: null));
+                tput.Add(closed.Throughput);
+                errors.Add(100 - closed.SuccessPercent);
+                log.WriteLine($"{path.Name}, round {round + 1}: p99 {p99[^1]:0.000} ms at {options.Rate} rps, {tput[^1]:0} rps max");
+            }
+
+            results.Add(new PathResult(path.Name, null, p50, p90, p99, cpu, tput, idle, rss, errors) { SendLagP99 = lag });
+        }
+
+        return results;
+    }
+
+    private static LoadPlan Plan(BenchPath path, BenchOptions options, TimeSpan duration, double? rate) => new()
+    {
+        Target = path.Url,
+        RatePerSecond = rate,
+        Connections = options.Connections,
+        Duration = duration,
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace Mesh.Benchmarks;
+
+/// <summary>What /proc says about a process: CPU seconds used so far (user + system) and resident memory.</summary>
+public static class ProcessStats
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    public static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+    }
+
+    public static double RssMegabytes(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>The process and every process under it (a launcher and the program it runs).</summary>
+    public static IReadOnlyList<int> Tree(int pid)
+    {
+        var all = new List<int> { pid };
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var candidate) && candidate != pid)
+            {
+                try
+                {
+                    var stat = File.ReadAllText($"/proc/{candidate}/stat");
+                    if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture) == pid)
+                    {
+                        all.AddRange(Tree(candidate));
+                    }
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
+        return all;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Mesh.Benchmarks;
+
+/// <summary>The Markdown results: the machine, the revision, each path's figures, and the issue's goals met or not, with the gap.</summary>
+public static class ResultsTable
+{
+    public static string Markdown(IReadOnlyList<PathResult> results, BenchOptions options)
+    {
+        var text = new StringBuilder("# Mesh benchmark\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"- When: {DateTimeOffset.UtcNow:u}\n- Revision: {Git("rev-parse", "--short", "HEAD")}{(Git("status", "--porcelain").Length > 0 ? " (with uncommitted changes)" : "")}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Machine: {Cpu()}, {Environment.ProcessorCount} cores, {Memory()}; .NET {Environment.Version}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Method: every path on 127.0.0.1 with the load driver in the same run, 1 KB responses; {options.Rounds} round(s) of {options.Duration.TotalSeconds:0} s; median, with min–max when more than one round. Latency: open model at {options.Rate} rps over {options.Connections} connections, measured from each request's intended start. Throughput: closed model, {options.Connections} connections. CPU: the path's proxy processes' user+system seconds per 1000 requests at {options.Rate} rps. RSS: the path's proxy processes, idle and at the end of the fixed-rate run.\n\n");
+        var direct = results.FirstOrDefault(r => r.Path == "direct" && r.P99.Count > 0);
+        text.Append("| path | p50 ms | p90 ms | p99 ms | added p99 over direct | max rps | CPU-s per 1k req | RSS idle MB | RSS load MB | errors % | driver lag p99 ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        foreach (var r in results)
+        {
+            if (r.Unavailable is not null)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"| {r.Path} | {r.Unavailable} | | | | | | | | | |\n");
+                continue;
+            }
+
+            var added = direct is null || r == direct ? "–" : (Median(r.P99) - Median(direct.P99)).ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {r.Path} | {F(r.P50)} | {F(r.P90)} | {F(r.P99)} | {added} | {F(r.Throughput, "0")} | {(r.CpuPerThousand.Count > 0 ? F(r.CpuPerThousand) : "–")} | {(r.IdleRss is { } idle ? idle.ToString("0", CultureInfo.InvariantCulture) : "–")} | {(r.LoadedRss.Count > 0 ? F(r.LoadedRss, "0") : "–")} | {Median(r.ErrorPercent):0.00} | {F(r.SendLagP99)} |\n");
+        }
+
+        text.Append("\n## Goals (issue 9)\n\n| goal | measured | |\n|---|---|---|\n");
+        var two = results.FirstOrDefault(r => r.Path == "two sidecars, mTLS" && r.P99.Count > 0);
+        var one = results.FirstOrDefault(r => r.Path == "one sidecar" && r.P99.Count > 0);
+        var nginx = results.FirstOrDefault(r => r.Path == "nginx" && r.P99.Count > 0);
+        if (two is not null && direct is not null)
+        {
+            var addedP99 = Median(two.P99) - Median(direct.P99);
+            Goal(text, "two sidecars with mTLS add at most 0.5 ms at p99 at 1000 rps", $"+{addedP99:0.000} ms", addedP99 <= 0.5, $"{addedP99 - 0.5:0.000} ms over");
+        }
+
+        if (one is not null && nginx is not null)
+        {
+            var ratio = Median(one.Throughput) / Median(nginx.Throughput);
+            Goal(text, "one sidecar's maximum throughput is at least nginx's", $"{Median(one.Throughput):0} vs {Median(nginx.Throughput):0} rps ({ratio:P0})", ratio >= 1, $"{1 - ratio:P0} short");
+        }
+
+        if (one is not null && one.LoadedRss.Count > 0)
+        {
+            Goal(text, "sidecar RSS at most 50 MB under load", $"{Median(one.LoadedRss):0} MB", Median(one.LoadedRss) <= 50, $"{Median(one.LoadedRss) - 50:0} MB over");
+        }
+
+        if (one is not null && one.CpuPerThousand.Count > 0)
+        {
+            var vcpu = Median(one.CpuPerThousand);
+            Goal(text, "at most 0.2 vCPU per 1000 rps (CPU-s per 1000 requests)", $"{vcpu:0.000}", vcpu <= 0.2, $"{vcpu / 0.2:0.0}× the goal");
+        }
+
+        text.Append("\nThe load driver runs on the same two cores and counts its own lateness into latency (open model, as wrk2): the last column is that lateness, so p99s close to it are the driver's, not the path's.\n");
+        text.Append("\nConvergence and control-plane memory at 1000 and 5000 proxies are not measured yet (the scale simulation is still to be built).\n");
+        return text.ToString();
+    }
+
+    private static void Goal(StringBuilder text, string goal, string measured, bool met, string gap) =>
+        text.Append(CultureInfo.InvariantCulture, $"| {goal} | {measured} | {(met ? "met" : $"**not met**: {gap}")} |\n");
+
+    private static double Median(IReadOnlyList<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
+
+    private static string F(IReadOnlyList<double> values, string format = "0.000") => values.Count switch
+    {
+        0 => "–",
+        1 => values[0].ToString(format, CultureInfo.InvariantCulture),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{Median(values).ToString(format, CultureInfo.InvariantCulture)} ({values.Min().ToString(format, CultureInfo.InvariantCulture)}–{values.Max().ToString(format, CultureInfo.InvariantCulture)})"),
+    };
+
+    private static string Cpu() => File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+        : "unknown CPU";
+
+    private static string Memory() => File.Exists("/proc/meminfo")
+        ? $"{long.Parse(File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024 / 1024} GiB"
+        : "unknown memory";
+
+    private static string Git(params string[] arguments)
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var output = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return output;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+}
