@@ -77,9 +77,11 @@ public sealed class ManifestTests : IDisposable
     {
         var role = WrittenObjects().OfType<V1ClusterRole>().Single();
 
-        Assert.All(role.Rules.Where(r => r.ApiGroups[0] != "admissionregistration.k8s.io"), r => Assert.Equal(["get", "list", "watch"], r.Verbs));
+        Assert.All(role.Rules.Where(r => r.ApiGroups[0] is not ("admissionregistration.k8s.io" or "authentication.k8s.io")),
+            r => Assert.Equal(["get", "list", "watch"], r.Verbs));
         var webhook = Assert.Single(role.Rules, r => r.ApiGroups[0] == "admissionregistration.k8s.io");
         Assert.Equal([KubernetesManifests.WebhookName], webhook.ResourceNames);
+        Assert.Equal(["create"], Assert.Single(role.Rules, r => r.ApiGroups[0] == "authentication.k8s.io").Verbs);
     }
 
     [Fact]

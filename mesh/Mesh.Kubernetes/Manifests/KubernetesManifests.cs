@@ -127,6 +127,9 @@ public static class KubernetesManifests
                         ApiGroups = ["admissionregistration.k8s.io"], Resources = ["mutatingwebhookconfigurations"],
                         ResourceNames = [WebhookName], Verbs = ["get", "patch"],
                     },
+
+                    // The CA asks the API server who a sidecar's projected token belongs to.
+                    new V1PolicyRule { ApiGroups = ["authentication.k8s.io"], Resources = ["tokenreviews"], Verbs = ["create"] },
                 ],
             },
             new V1ClusterRoleBinding
