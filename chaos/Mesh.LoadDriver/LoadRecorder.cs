@@ -13,6 +13,7 @@ internal sealed class LoadRecorder(TimeProvider time)
 {
     private readonly LongHistogram _latency = new(TimeSpan.FromHours(1).Ticks / 10, 3);
     private readonly LongHistogram _sendLag = new(TimeSpan.FromHours(1).Ticks / 10, 3);
+    private readonly LongHistogram _serviceTime = new(TimeSpan.FromHours(1).Ticks / 10, 3);
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<int, long> _statusCodes = new();
     private readonly ConcurrentDictionary<int, long> _grpcStatuses = new();
@@ -29,10 +30,11 @@ internal sealed class LoadRecorder(TimeProvider time)
     /// <summary>Notes that a request due at <paramref name="intendedStart"/> went out at <paramref name="sent"/>.</summary>
     public void Sent(long intendedStart, long sent) => Record(_sendLag, intendedStart, sent);
 
-    /// <summary>Records what came back for a request meant to start at <paramref name="intendedStart"/>.</summary>
-    public void Record(long intendedStart, long end, LoadOutcome outcome)
+    /// <summary>Records what came back for a request meant to start at <paramref name="intendedStart"/> and sent at <paramref name="sent"/>.</summary>
+    public void Record(long intendedStart, long sent, long end, LoadOutcome outcome)
     {
         Record(_latency, intendedStart, end);
+        Record(_serviceTime, sent, end);
         if (outcome.Status is { } status)
         {
             _statusCodes.AddOrUpdate(status, 1, (_, n) => n + 1);
@@ -67,14 +69,15 @@ internal sealed class LoadRecorder(TimeProvider time)
 
     public LoadReport Report(TimeSpan elapsed, double? targetRate)
     {
-        LongHistogram latency, lag;
+        LongHistogram latency, lag, service;
         lock (_lock)
         {
             latency = (LongHistogram)_latency.Copy();
             lag = (LongHistogram)_sendLag.Copy();
+            service = (LongHistogram)_serviceTime.Copy();
         }
 
-        return new LoadReport(latency, lag, Completed, _errors.Values.Sum(), elapsed,
+        return new LoadReport(latency, lag, service, Completed, _errors.Values.Sum(), elapsed,
             new Dictionary<int, long>(_statusCodes), new Dictionary<int, long>(_grpcStatuses), new Dictionary<string, long>(_flags),
             new Dictionary<string, long>(_errors), new Dictionary<string, long>(_classes), targetRate);
     }

@@ -7,12 +7,13 @@ namespace Mesh.LoadDriver;
 /// <summary>What a run measured: counts, throughput, latency percentiles, status codes, response flags and errors.</summary>
 public sealed class LoadReport
 {
-    internal LoadReport(LongHistogram latency, LongHistogram sendLag, long requests, long errors, TimeSpan elapsed, IReadOnlyDictionary<int, long> statusCodes,
+    internal LoadReport(LongHistogram latency, LongHistogram sendLag, LongHistogram serviceTime, long requests, long errors, TimeSpan elapsed, IReadOnlyDictionary<int, long> statusCodes,
         IReadOnlyDictionary<int, long> grpcStatuses, IReadOnlyDictionary<string, long> responseFlags, IReadOnlyDictionary<string, long> errorsByKind,
         IReadOnlyDictionary<string, long> classes, double? targetRate)
     {
         Latency = latency;
         SendLag = sendLag;
+        ServiceTime = serviceTime;
         GrpcStatuses = grpcStatuses;
         Requests = requests;
         Errors = errors;
@@ -29,6 +30,15 @@ public sealed class LoadReport
 
     /// <summary>How late each request went out after it was due (microseconds): near zero when the driver held its schedule.</summary>
     public LongHistogram SendLag { get; }
+
+    /// <summary>
+    /// From when each request actually went out to its answer (microseconds): what the target itself took, without
+    /// the driver's own lateness. This, not <see cref="Latency"/>, is what a proxy's own duration metric can agree with.
+    /// </summary>
+    public LongHistogram ServiceTime { get; }
+
+    /// <summary>A percentile (0–100) of <see cref="ServiceTime"/>.</summary>
+    public TimeSpan ServiceTimePercentile(double percentile) => TimeSpan.FromMicroseconds(ServiceTime.TotalCount == 0 ? 0 : ServiceTime.GetValueAtPercentile(percentile));
 
     public long Requests { get; }
 
@@ -70,6 +80,7 @@ public sealed class LoadReport
         text.Append(c, $"{Requests} requests in {Elapsed.TotalSeconds:0.00} s, {Throughput:0.0} req/s");
         text.Append(TargetRate is { } rate ? string.Create(c, $" (target {rate:0.#} req/s)\n") : "\n");
         text.Append(c, $"latency p50 {Ms(Percentile(50))}  p90 {Ms(Percentile(90))}  p99 {Ms(Percentile(99))}  p99.9 {Ms(Percentile(99.9))}  max {Ms(Max)}\n");
+        text.Append(c, $"service p50 {Ms(ServiceTimePercentile(50))}  p99 {Ms(ServiceTimePercentile(99))} (from each actual send)\n");
         text.Append("status ").AppendJoin("  ", StatusCodes.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")).Append('\n');
         if (GrpcStatuses.Count > 0)
         {

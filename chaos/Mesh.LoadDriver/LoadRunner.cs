@@ -93,7 +93,8 @@ public static class LoadRunner
     private static async Task SendAsync(ILoadTarget target, TimeProvider time, LoadRecorder recorder, long intendedStart, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        recorder.Sent(intendedStart, time.GetTimestamp());
+        var sent = time.GetTimestamp();
+        recorder.Sent(intendedStart, sent);
         LoadOutcome outcome;
         try
         {
@@ -104,7 +105,7 @@ public static class LoadRunner
             outcome = LoadOutcome.Failed("Cancelled");
         }
 
-        recorder.Record(intendedStart, time.GetTimestamp(), outcome);
+        recorder.Record(intendedStart, sent, time.GetTimestamp(), outcome);
     }
 
     private static async Task ReportProgressAsync(LoadRecorder recorder, TimeProvider time, long start, IProgress<LoadProgress> progress, CancellationToken cancellationToken)

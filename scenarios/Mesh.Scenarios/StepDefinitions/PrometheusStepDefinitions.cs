@@ -64,7 +64,9 @@ public sealed class PrometheusStepDefinitions(PrometheusDriver prometheus, Traff
     public async Task ThenP99Agrees()
     {
         var report = traffic.LastReport ?? throw new InvalidOperationException("no load ran");
-        var driverP99 = report.Percentile(99).TotalMilliseconds;
+        // The driver's service time (from each request's actual send), not its coordinated-omission-corrected latency:
+        // on a busy machine the driver's own lateness can dwarf what the gateway took, and the gateway cannot see it.
+        var driverP99 = report.ServiceTimePercentile(99).TotalMilliseconds;
         var p99 = await prometheus.QuantileAsync(0.99, "istio_request_duration_milliseconds",
             "reporter=\"source\",source_workload=\"istio-ingressgateway\"");
 
@@ -73,7 +75,7 @@ public sealed class PrometheusStepDefinitions(PrometheusDriver prometheus, Traff
         var upper = DurationBuckets.First(b => b >= driverP99);
         var lower = DurationBuckets.TakeWhile(b => b < upper).SkipLast(1).LastOrDefault();
         Assert.True(p99 > lower && p99 <= upper,
-            string.Create(CultureInfo.InvariantCulture, $"Prometheus p99 {p99:0.0} ms is outside ({lower}, {upper}] around the load driver's p99 {driverP99:0.0} ms"));
+            string.Create(CultureInfo.InvariantCulture, $"Prometheus p99 {p99:0.0} ms is outside ({lower}, {upper}] around the load driver's service-time p99 {driverP99:0.0} ms"));
     }
 
     [Then("Prometheus shows at least {double} for:")]
