@@ -25,13 +25,18 @@ public sealed record Partition(NetworkHost First, NetworkHost Second) : IReversi
 }
 
 /// <summary>
-/// Drops one packet in every <see cref="Every"/> that <see cref="To"/> receives from <see cref="From"/>, with iptables'
-/// <c>statistic --mode nth</c>, so which packets are lost is exact, not random: the offset within each group of
-/// <see cref="Every"/> is drawn from the experiment's seed. The rollback removes the rule.
+/// Drops one packet in every <see cref="Every"/> that <see cref="To"/> receives from <see cref="From"/> carrying data,
+/// with iptables' <c>statistic --mode nth</c>, so which packets are lost is exact, not random: the offset within each
+/// group of <see cref="Every"/> is drawn from the experiment's seed. Only packets with a payload count (a lost bare ACK
+/// is covered by the next one and costs nothing, so counting them would make the effect depend on timing). The
+/// rollback removes the rule.
 /// </summary>
 public sealed class PacketLoss(NetworkHost from, NetworkHost to, int every) : IReversibleAction
 {
     private string[]? _rule;
+
+    /// <summary>IPv4 and TCP headers with options take at most 60 bytes; longer packets carry data.</summary>
+    private const int MinimumDataPacket = 61;
 
     public int Every { get; } = every >= 2 ? every : throw new ArgumentOutOfRangeException(nameof(every), every, "drop one packet in every 2 or more");
 
@@ -48,7 +53,8 @@ public sealed class PacketLoss(NetworkHost from, NetworkHost to, int every) : IR
     {
         ArgumentNullException.ThrowIfNull(context);
         Offset = context.Random.Next(Every);
-        _rule = ["INPUT", "-s", From.Address.ToString(), "-m", "statistic", "--mode", "nth", "--every", Every.ToString(CultureInfo.InvariantCulture),
+        _rule = ["INPUT", "-s", From.Address.ToString(), "-p", "tcp", "-m", "length", "--length", $"{MinimumDataPacket}:65535",
+            "-m", "statistic", "--mode", "nth", "--every", Every.ToString(CultureInfo.InvariantCulture),
             "--packet", Offset.Value.ToString(CultureInfo.InvariantCulture), "-j", "DROP"];
         NamespacedHosts.IpTables(To, ["-A", .. _rule]);
         return Task.CompletedTask;
