@@ -21,27 +21,5 @@ public static class ProcessStats
     }
 
     /// <summary>The process and every process under it (a launcher and the program it runs).</summary>
-    public static IReadOnlyList<int> Tree(int pid)
-    {
-        var all = new List<int> { pid };
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(directory), out var candidate) && candidate != pid)
-            {
-                try
-                {
-                    var stat = File.ReadAllText($"/proc/{candidate}/stat");
-                    if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture) == pid)
-                    {
-                        all.AddRange(Tree(candidate));
-                    }
-                }
-                catch (IOException)
-                {
-                }
-            }
-        }
-
-        return all;
-    }
+    public static IReadOnlyList<int> Tree(int pid) => [pid, .. Mesh.Chaos.Actions.ProcessSignals.Children(pid).SelectMany(Tree)];
 }

@@ -135,12 +135,9 @@ public static class ProxyHostingExtensions
     private static void ListenMutualTls(KestrelServerOptions kestrel, BoundListener listener)
     {
         var services = kestrel.ApplicationServices;
-        var socket = Path.Combine(Path.GetTempPath(), $"mesh-proxy-{Environment.ProcessId}-{listener.EndPoint.Port}");
-        var (http1, http2) = (socket + "-h1.sock", socket + "-h2.sock");
-        File.Delete(http1);
-        File.Delete(http2);
         var diverter = services.GetRequiredService<PlaintextDiverter>();
         var telemetry = services.GetRequiredService<ProxyTelemetry>();
+        var (http1, http2) = ListenPlaintextPair(kestrel, $"{listener.EndPoint.Port}", listener with { Plaintext = true }, telemetry);
         kestrel.Listen(listener.EndPoint, l =>
         {
             l.Protocols = HttpProtocols.Http1AndHttp2;
@@ -148,19 +145,6 @@ public static class ProxyHostingExtensions
             l.Use(diverter.For(listener.ServicePort, http1, http2));
             l.UseHttps(services.GetRequiredService<InboundTls>().HandshakeOptions);
             l.Use(Count(listener, telemetry, tls: true));
-        });
-        var plaintext = listener with { Plaintext = true };
-        kestrel.ListenUnixSocket(http1, l =>
-        {
-            l.Protocols = HttpProtocols.Http1;
-            l.Use(Tag(plaintext));
-            l.Use(Count(plaintext, telemetry, tls: false));
-        });
-        kestrel.ListenUnixSocket(http2, l =>
-        {
-            l.Protocols = HttpProtocols.Http2;
-            l.Use(Tag(plaintext));
-            l.Use(Count(plaintext, telemetry, tls: false));
         });
     }
 
@@ -174,34 +158,15 @@ public static class ProxyHostingExtensions
         var services = kestrel.ApplicationServices;
         var diverter = services.GetRequiredService<PlaintextDiverter>();
         var telemetry = services.GetRequiredService<ProxyTelemetry>();
-        var sockets = listeners.CapturedInbound.ToDictionary(l => l.ServicePort, l =>
-        {
-            var socket = Path.Combine(Path.GetTempPath(), $"mesh-proxy-{Environment.ProcessId}-capture-{l.ServicePort}");
-            var (http1, http2) = (socket + "-h1.sock", socket + "-h2.sock");
-            File.Delete(http1);
-            File.Delete(http2);
-            var plaintext = l with { Plaintext = true };
-            kestrel.ListenUnixSocket(http1, u =>
-            {
-                u.Protocols = HttpProtocols.Http1;
-                u.Use(Tag(plaintext));
-                u.Use(Count(plaintext, telemetry, tls: false));
-            });
-            kestrel.ListenUnixSocket(http2, u =>
-            {
-                u.Protocols = HttpProtocols.Http2;
-                u.Use(Tag(plaintext));
-                u.Use(Count(plaintext, telemetry, tls: false));
-            });
-            return (http1, http2);
-        });
+        var sockets = listeners.CapturedInbound.ToDictionary(l => l.ServicePort,
+            l => ListenPlaintextPair(kestrel, $"capture-{l.ServicePort}", l with { Plaintext = true }, telemetry));
         kestrel.Listen(capture.EndPoint, l =>
         {
             l.Protocols = HttpProtocols.Http1AndHttp2;
             l.Use(TagCaptured(capture, listeners));
             l.Use(next =>
             {
-                var byPort = sockets.ToDictionary(s => s.Key, s => diverter.For(s.Key, s.Value.http1, s.Value.http2)(next));
+                var byPort = sockets.ToDictionary(s => s.Key, s => diverter.For(s.Key, s.Value.Http1, s.Value.Http2)(next));
                 return connection => byPort[((BoundListener)connection.Items[ListenerMap.ItemKey]!).ServicePort](connection);
             });
             l.UseHttps(services.GetRequiredService<InboundTls>().HandshakeOptions);
@@ -216,26 +181,42 @@ public static class ProxyHostingExtensions
     private static void ListenOutboundCapture(KestrelServerOptions kestrel, BoundListener capture, ListenerMap listeners)
     {
         var telemetry = kestrel.ApplicationServices.GetRequiredService<ProxyTelemetry>();
-        var socket = Path.Combine(Path.GetTempPath(), $"mesh-proxy-{Environment.ProcessId}-outbound");
-        var (http1, http2) = (socket + "-h1.sock", socket + "-h2.sock");
-        File.Delete(http1);
-        File.Delete(http2);
+        var (http1, http2) = ListenPlaintextPair(kestrel, "outbound", capture, telemetry,
+            Interception.CaptureProtocolSplitter.Restore(ListenerMap.OriginalDestinationKey));
         kestrel.Listen(capture.EndPoint, l =>
         {
             l.Protocols = HttpProtocols.Http1;
             l.Use(TagCaptured(capture, listeners));
             l.Use(Interception.CaptureProtocolSplitter.Split(http1, http2, ListenerMap.OriginalDestinationKey));
         });
+    }
+
+    /// <summary>
+    /// Two Unix-socket listeners of this proxy, HTTP/1.1 and h2c, that take plaintext connections a sniffer handed
+    /// over (PERMISSIVE inbound traffic, or an app's captured outbound traffic). Returns their paths.
+    /// </summary>
+    private static (string Http1, string Http2) ListenPlaintextPair(KestrelServerOptions kestrel, string name, BoundListener listener,
+        ProxyTelemetry telemetry, Func<ConnectionDelegate, ConnectionDelegate>? handover = null)
+    {
+        var socket = Path.Combine(Path.GetTempPath(), $"mesh-proxy-{Environment.ProcessId}-{name}");
+        var (http1, http2) = (socket + "-h1.sock", socket + "-h2.sock");
         foreach (var (path, protocols) in new[] { (http1, HttpProtocols.Http1), (http2, HttpProtocols.Http2) })
         {
+            File.Delete(path);
             kestrel.ListenUnixSocket(path, u =>
             {
                 u.Protocols = protocols;
-                u.Use(Tag(capture));
-                u.Use(Interception.CaptureProtocolSplitter.Restore(ListenerMap.OriginalDestinationKey));
-                u.Use(Count(capture, telemetry, tls: false));
+                u.Use(Tag(listener));
+                if (handover is not null)
+                {
+                    u.Use(handover);
+                }
+
+                u.Use(Count(listener, telemetry, tls: false));
             });
         }
+
+        return (http1, http2);
     }
 
     /// <summary>Marks a connection with the listener it came in on.</summary>

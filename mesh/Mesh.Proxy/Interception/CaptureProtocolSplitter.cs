@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 
@@ -31,16 +29,7 @@ public static class CaptureProtocolSplitter
         var head = buffer.Slice(0, Math.Min(Http2Preface.Length, buffer.Length)).ToArray();
         input.AdvanceTo(buffer.Start);
         var http2 = head.AsSpan().SequenceEqual(Http2Preface);
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(http2 ? http2Socket : http1Socket), connection.ConnectionClosed);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(original + "\n"), connection.ConnectionClosed);
-        var toServer = input.CopyToAsync(stream, connection.ConnectionClosed);
-        var toClient = stream.CopyToAsync(connection.Transport.Output, connection.ConnectionClosed);
-        await Task.WhenAny(toServer, toClient);
-        socket.Shutdown(SocketShutdown.Both);
-        await connection.Transport.Output.CompleteAsync();
-        await Task.WhenAll(toServer, toClient).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Tls.PlaintextDiverter.PipeAsync(connection, http2 ? http2Socket : http1Socket, Encoding.ASCII.GetBytes(original + "\n"));
     };
 
     /// <summary>The Unix-socket side: read the destination line back, then let HTTP begin.</summary>

@@ -60,11 +60,17 @@ public sealed partial class PlaintextDiverter(RouteTableProvider routes, ILogger
         await PipeAsync(connection, http2 ? http2Socket : http1Socket);
     };
 
-    private static async Task PipeAsync(ConnectionContext connection, string socketPath)
+    /// <summary>Hands a connection to one of this proxy's Unix-socket listeners, after an optional preamble, and relays both ways.</summary>
+    internal static async Task PipeAsync(ConnectionContext connection, string socketPath, byte[]? preamble = null)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), connection.ConnectionClosed);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
+        if (preamble is not null)
+        {
+            await stream.WriteAsync(preamble, connection.ConnectionClosed);
+        }
+
         var toServer = connection.Transport.Input.CopyToAsync(stream, connection.ConnectionClosed);
         var toClient = stream.CopyToAsync(connection.Transport.Output, connection.ConnectionClosed);
         await Task.WhenAny(toServer, toClient);
