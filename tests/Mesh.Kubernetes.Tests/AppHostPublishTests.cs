@@ -9,12 +9,12 @@ public sealed class AppHostPublishTests : IDisposable
 {
     private readonly TempDirectory _output = new();
 
-    [SkippableFact]
+    [Fact]
     public async Task PublishKubernetes_FromTheAppHost_WritesEveryPartAndKustomization()
     {
         var root = Repository();
         var appHost = Directory.EnumerateFiles(Path.Combine(root, "AppHost", "bin"), "AppHost.dll", SearchOption.AllDirectories).FirstOrDefault();
-        Skip.If(appHost is null, "the AppHost is not built (dotnet build Mesh.sln builds it)");
+        Assert.True(appHost is not null, "the AppHost is not built (this project depends on it, so building the tests builds it)");
 
         var start = new ProcessStartInfo("dotnet", [appHost!, "--operation", "publish", "--step", "publish-kubernetes", "--output-path", _output.Path,
             "--Mesh:Kubernetes:Registry=registry.example/bookinfo", "--Mesh:Kubernetes:Tag=2.0.0", "--Mesh:Kubernetes:Namespace=bookinfo"])

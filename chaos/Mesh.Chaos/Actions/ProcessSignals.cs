@@ -24,23 +24,20 @@ public static partial class ProcessSignals
 
     /// <summary>
     /// Signals a process and every process under it, the deepest first: a launcher such as <c>dotnet run</c> and the
-    /// app it started are one instance, and killing only the launcher would leave the app running.
+    /// app it started are one instance, and killing only the launcher would leave the app running. A process that
+    /// ends (and is reaped) between the listing and its signal is skipped: it is already where the signal would put it.
     /// </summary>
     public static void SendToTree(int pid, int signal)
     {
         foreach (var child in Children(pid))
         {
-            try
-            {
-                SendToTree(child, signal);
-            }
-            catch (Win32Exception e) when (e.NativeErrorCode == NoSuchProcess)
-            {
-                // It ended between the listing and the signal.
-            }
+            SendToTree(child, signal);
         }
 
-        Send(pid, signal);
+        if (Kill(pid, signal) != 0 && Marshal.GetLastPInvokeError() is var error && error != NoSuchProcess)
+        {
+            throw new Win32Exception(error, $"kill({pid}, {signal}) failed");
+        }
     }
 
     /// <summary>The direct children of a process, from /proc.</summary>
