@@ -9,16 +9,19 @@ namespace Mesh.ControlPlane.Discovery;
 /// The proxies' stream: the first message registers the proxy and its workload; then snapshots flow down and
 /// ACKs, NACKs and health reports flow up until the proxy goes away, which unregisters its workload.
 /// </summary>
-public sealed partial class MeshDiscoveryService(
+[BindServiceMethod(typeof(DiscoveryBinding), nameof(DiscoveryBinding.BindService))]
+public partial class MeshDiscoveryService(
     WorkloadRegistry registry,
     ProxyConnections connections,
     ControlPlaneMetrics metrics,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     Security.CertificateService certificates,
-    ILogger<MeshDiscoveryService> logger) : MeshDiscovery.MeshDiscoveryBase
+    Microsoft.Extensions.Options.IOptions<Hosting.ControlPlaneOptions> options,
+    ILogger<MeshDiscoveryService> logger)
 {
-    public override async Task Connect(IAsyncStreamReader<ProxyMessage> requestStream, IServerStreamWriter<ControlPlaneMessage> responseStream, ServerCallContext context)
+    /// <summary>Virtual because gRPC's binder accepts only a handler that is a virtual method of the type the binding names.</summary>
+    public virtual async Task Connect(IAsyncStreamReader<ProxyMessage> requestStream, IServerStreamWriter<ControlPlaneMessage> responseStream, ServerCallContext context)
     {
         // Streams end when the control plane stops, so shutdown does not wait for proxies to hang up; they reconnect.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
@@ -62,9 +65,14 @@ public sealed partial class MeshDiscoveryService(
 
                 if (connection.Pending.TryRead(out var snapshot))
                 {
-                    connection.Sent = snapshot;
-                    connection.SentNonce = snapshot.Wire.Nonce;
-                    await stream.WriteAsync(new ControlPlaneMessage { Snapshot = snapshot.Wire }, cancellationToken);
+                    var message = snapshot.MessageAfter(connection.DeltaBase);
+                    connection.SentDelta = !message.Snapshot.Full;
+                    connection.Sent = connection.DeltaBase = snapshot;
+                    if (!await WriteSnapshotAsync(connection, stream, message, cancellationToken))
+                    {
+                        return;
+                    }
+
                     continue;
                 }
 
@@ -78,6 +86,36 @@ public sealed partial class MeshDiscoveryService(
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
         {
             // The proxy went away; the receive side ends the call.
+        }
+    }
+
+    /// <summary>
+    /// Writes one push within the push timeout; a full snapshot first waits for a slot, so a reconnect storm holds a
+    /// bounded number of whole-mesh copies in flight. False when the proxy was too slow and its stream should end.
+    /// </summary>
+    private async Task<bool> WriteSnapshotAsync(ProxyConnection connection, IServerStreamWriter<ControlPlaneMessage> stream, ControlPlaneMessage message, CancellationToken cancellationToken)
+    {
+        var gate = message.Snapshot.Full ? connections.FullPushes : null;
+        if (gate is not null)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.PushTimeout);
+        try
+        {
+            await stream.WriteAsync(message, timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogSlowProxy(logger, connection.ProxyId, message.Snapshot.Version, options.Value.PushTimeout.TotalSeconds);
+            return false;
+        }
+        finally
+        {
+            gate?.Release();
         }
     }
 
@@ -120,6 +158,14 @@ public sealed partial class MeshDiscoveryService(
         }
         else
         {
+            // The proxy kept an older version, so no delta applies on top of what it has: the next push is full, and a
+            // refused delta is sent again in full at once (it may have failed only for its base).
+            connection.DeltaBase = null;
+            if (connection.Sent is { } refused && refused.Version == response.Version && connection.SentDelta)
+            {
+                connection.Resend(refused);
+            }
+
             connection.NackedVersion = response.Version;
             connection.NackError = response.ErrorDetail;
             metrics.Nacked();
@@ -129,6 +175,9 @@ public sealed partial class MeshDiscoveryService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy {ProxyId} ({Kind}) connected from {Peer}")]
     private static partial void LogConnected(ILogger logger, string proxyId, string kind, string peer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy {ProxyId} took longer than {TimeoutSeconds} s to take version {Version}; closing its stream")]
+    private static partial void LogSlowProxy(ILogger logger, string proxyId, string version, double timeoutSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy {ProxyId} disconnected")]
     private static partial void LogDisconnected(ILogger logger, string proxyId);

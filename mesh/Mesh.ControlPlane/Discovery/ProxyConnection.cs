@@ -27,7 +27,11 @@ public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Regis
 
     public MeshSnapshot? Sent { get; set; }
 
-    public string? SentNonce { get; set; }
+    /// <summary>Whether the last push was sent as a delta.</summary>
+    public bool SentDelta { get; set; }
+
+    /// <summary>The last version sent and not refused: what a delta must build on. Null: the next push is full.</summary>
+    public MeshSnapshot? DeltaBase { get; set; }
 
     public string? AckedVersion { get; set; }
 
@@ -64,6 +68,19 @@ public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Regis
 
             _enqueued = snapshot.Sequence;
             _pending.Writer.TryWrite(snapshot);
+        }
+    }
+
+    /// <summary>Queues a version again unless a newer one is queued (after a refused delta, to send it in full).</summary>
+    public void Resend(MeshSnapshot snapshot)
+    {
+        lock (_pending)
+        {
+            if (snapshot.Sequence >= _enqueued)
+            {
+                _enqueued = snapshot.Sequence;
+                _pending.Writer.TryWrite(snapshot);
+            }
         }
     }
 

@@ -1,10 +1,15 @@
+using Mesh.ControlPlane.Hosting;
+using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 
 namespace Mesh.ControlPlane.Discovery;
 
-/// <summary>The proxies connected now, and the current snapshot every new connection starts from.</summary>
-public sealed class ProxyConnections
+/// <summary>The proxies connected now, the current snapshot every new connection starts from, and the gate full snapshots pass.</summary>
+public sealed class ProxyConnections(IOptions<ControlPlaneOptions> options)
 {
+    /// <summary>Bounds the full snapshots being written at once (see <see cref="ControlPlaneOptions.FullPushConcurrency"/>).</summary>
+    public SemaphoreSlim FullPushes { get; } = new(options.Value.FullPushConcurrency);
+
     private readonly ConcurrentDictionary<Guid, ProxyConnection> _connections = new();
     private MeshSnapshot? _current;
 

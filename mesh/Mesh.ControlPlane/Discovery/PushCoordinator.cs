@@ -9,8 +9,9 @@ namespace Mesh.ControlPlane.Discovery;
 
 /// <summary>
 /// Turns changes into pushes, as istiod's debounce does: after a change, wait until the config has been quiet for
-/// <c>DebounceAfter</c> (but never longer than <c>DebounceMax</c>), then build one snapshot of the whole mesh and
-/// publish it to every proxy.
+/// <c>DebounceAfter</c> (but never longer than <c>DebounceMax</c>), then build one snapshot of the whole mesh, and
+/// beside it the delta from the version before (what changed, what was removed), and publish both to every proxy
+/// stream, which sends whichever the proxy can apply. A change that alters nothing a proxy sees pushes nothing.
 /// </summary>
 public sealed partial class PushCoordinator(
     ChangeNotifier notifier,
@@ -23,6 +24,8 @@ public sealed partial class PushCoordinator(
     ILogger<PushCoordinator> logger) : BackgroundService
 {
     private long _sequence;
+    private Dictionary<string, ConfigDocument> _documents = new(StringComparer.Ordinal);
+    private Dictionary<string, Workload> _workloads = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -78,22 +81,51 @@ public sealed partial class PushCoordinator(
 
     private void Publish(IReadOnlyCollection<string> reasons, DateTimeOffset changedAt)
     {
-        var sequence = Interlocked.Increment(ref _sequence);
         var config = store.Current;
-        var workloads = registry.Snapshot().Workloads;
-        var wire = new ConfigSnapshot
+        var documents = new Dictionary<string, ConfigDocument>(StringComparer.Ordinal);
+        foreach (var resource in config.Resources)
         {
-            Version = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Nonce = Guid.NewGuid().ToString("N"),
-            Full = true,
-        };
-        wire.Documents.AddRange(config.Resources.Select(r => r.ToWire()));
-        wire.Workloads.AddRange(workloads.Select(w => w.ToWire()));
-        connections.Publish(new MeshSnapshot(sequence, changedAt, wire));
+            documents[resource.Key] = resource.ToWire();
+        }
+
+        var workloads = new Dictionary<string, Workload>(StringComparer.Ordinal);
+        foreach (var workload in registry.Snapshot().Workloads)
+        {
+            workloads[workload.Key()] = workload.ToWire();
+        }
+
+        var previous = connections.Current;
+        var version = (Interlocked.Increment(ref _sequence)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var full = new ConfigSnapshot { Version = version, Nonce = Guid.NewGuid().ToString("N"), Full = true };
+        full.Documents.AddRange(documents.Values);
+        full.Workloads.AddRange(workloads.Values);
+        ConfigSnapshot? delta = null;
+        if (previous is not null)
+        {
+            delta = new ConfigSnapshot { Version = version, Nonce = full.Nonce, Full = false, BaseVersion = previous.Version };
+            delta.Documents.AddRange(Changed(documents, _documents));
+            delta.RemovedDocuments.AddRange(_documents.Keys.Where(k => !documents.ContainsKey(k)));
+            delta.Workloads.AddRange(Changed(workloads, _workloads));
+            delta.RemovedWorkloads.AddRange(_workloads.Keys.Where(k => !workloads.ContainsKey(k)));
+            if (delta.Documents.Count + delta.RemovedDocuments.Count + delta.Workloads.Count + delta.RemovedWorkloads.Count == 0)
+            {
+                // Nothing a proxy sees changed (a health report that changed nothing, a file saved unchanged): no push.
+                Interlocked.Decrement(ref _sequence);
+                return;
+            }
+        }
+
+        (_documents, _workloads) = (documents, workloads);
+        connections.Publish(new MeshSnapshot(long.Parse(version, System.Globalization.CultureInfo.InvariantCulture), changedAt, full, delta));
         metrics.Pushed(reasons, connections.Count);
-        LogPublished(logger, wire.Version, string.Join(",", reasons), config.Resources.Count, workloads.Count, connections.Count);
+        LogPublished(logger, version, string.Join(",", reasons), documents.Count, workloads.Count,
+            delta is null ? "full" : $"delta of {delta.Documents.Count + delta.RemovedDocuments.Count} documents and {delta.Workloads.Count + delta.RemovedWorkloads.Count} workloads", connections.Count);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pushing version {Version} ({Reasons}): {Documents} documents, {Workloads} workloads to {Proxies} proxies")]
-    private static partial void LogPublished(ILogger logger, string version, string reasons, int documents, int workloads, int proxies);
+    private static IEnumerable<T> Changed<T>(Dictionary<string, T> current, Dictionary<string, T> previous)
+        where T : class =>
+        current.Where(entry => !previous.TryGetValue(entry.Key, out var before) || !before.Equals(entry.Value)).Select(entry => entry.Value);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pushing version {Version} ({Reasons}): {Documents} documents, {Workloads} workloads, as a {Form} to {Proxies} proxies")]
+    private static partial void LogPublished(ILogger logger, string version, string reasons, int documents, int workloads, string form, int proxies);
 }

@@ -54,6 +54,9 @@ public static class ControlPlaneHostingExtensions
             o.DisableTotalNameSuffixForCounters = true;
         }));
 
+        // Thousands of proxies reconnect at once after a control-plane restart: a deeper accept queue than Kestrel's 512
+        // (the kernel caps it at net.core.somaxconn) keeps the kernel from resetting connections it had no room for.
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = 4096);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(Parse(options.GrpcListen), l => l.Protocols = HttpProtocols.Http2);

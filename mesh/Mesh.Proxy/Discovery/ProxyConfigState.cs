@@ -19,7 +19,8 @@ public sealed partial class ProxyConfigState(
     ILogger<ProxyConfigState> logger)
 {
     private readonly Lock _lock = new();
-    private Dictionary<string, ConfigDocument> _documents = new(StringComparer.Ordinal);
+    // Ordered, so that a delta keeps the documents in the control plane's order: a changed one stays where it was, a new one goes last.
+    private OrderedDictionary<string, ConfigDocument> _documents = new(StringComparer.Ordinal);
     private Dictionary<string, Workload> _workloads = new(StringComparer.Ordinal);
 
     public ProxyIdentity Identity { get; } = identity;
@@ -43,7 +44,7 @@ public sealed partial class ProxyConfigState(
                 return $"delta {snapshot.Version} is based on {snapshot.BaseVersion}, but this proxy has {(Version.Length == 0 ? "nothing" : Version)}";
             }
 
-            var documents = snapshot.Full ? new Dictionary<string, ConfigDocument>(StringComparer.Ordinal) : new(_documents, StringComparer.Ordinal);
+            var documents = snapshot.Full ? new OrderedDictionary<string, ConfigDocument>(StringComparer.Ordinal) : new(_documents, StringComparer.Ordinal);
             var workloads = snapshot.Full ? new Dictionary<string, Workload>(StringComparer.Ordinal) : new(_workloads, StringComparer.Ordinal);
             foreach (var key in snapshot.RemovedDocuments)
             {
