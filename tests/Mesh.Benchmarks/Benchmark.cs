@@ -4,6 +4,13 @@ namespace Mesh.Benchmarks;
 
 public sealed record BenchOptions(int Rounds, TimeSpan Duration, double Rate, int Connections, string Output)
 {
+    /// <summary>The control-plane scale simulation's sizes (empty: skip it) and its churn duration.</summary>
+    public IReadOnlyList<int> ScaleProxies { get; init; } = [100, 1000, 5000];
+
+    public TimeSpan Churn { get; init; } = TimeSpan.FromSeconds(30);
+
+    public bool DataPlane { get; init; } = true;
+
     public static BenchOptions Parse(string[] args)
     {
         var quick = args.Contains("--quick");
@@ -13,7 +20,14 @@ public sealed record BenchOptions(int Rounds, TimeSpan Duration, double Rate, in
             TimeSpan.FromSeconds(double.Parse(Value("--seconds") ?? (quick ? "3" : "10"), System.Globalization.CultureInfo.InvariantCulture)),
             1000,
             16,
-            Value("--output") ?? Path.Combine("artifacts", "benchmarks", "results.md"));
+            Value("--output") ?? Path.Combine("artifacts", "benchmarks", "results.md"))
+        {
+            ScaleProxies = (Value("--scale") ?? (quick ? "100,1000" : "100,1000,5000")) is var sizes && sizes == "none"
+                ? []
+                : [.. sizes.Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))],
+            Churn = TimeSpan.FromSeconds(double.Parse(Value("--churn-seconds") ?? (quick ? "5" : "30"), System.Globalization.CultureInfo.InvariantCulture)),
+            DataPlane = !args.Contains("--scale-only"),
+        };
     }
 }
 

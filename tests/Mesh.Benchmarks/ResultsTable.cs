@@ -7,7 +7,7 @@ namespace Mesh.Benchmarks;
 /// <summary>The Markdown results: the machine, the revision, each path's figures, and the issue's goals met or not, with the gap.</summary>
 public static class ResultsTable
 {
-    public static string Markdown(IReadOnlyList<PathResult> results, BenchOptions options)
+    public static string Markdown(IReadOnlyList<PathResult> results, IReadOnlyList<Scale.ScaleResult> scale, BenchOptions options)
     {
         var text = new StringBuilder("# Mesh benchmark\n\n");
         text.Append(CultureInfo.InvariantCulture, $"- When: {DateTimeOffset.UtcNow:u}\n- Revision: {Git("rev-parse", "--short", "HEAD")}{(Git("status", "--porcelain").Length > 0 ? " (with uncommitted changes)" : "")}\n");
@@ -55,8 +55,36 @@ public static class ResultsTable
             Goal(text, "at most 0.2 vCPU per 1000 rps (CPU-s per 1000 requests)", $"{vcpu:0.000}", vcpu <= 0.2, $"{vcpu / 0.2:0.0}× the goal");
         }
 
-        text.Append("\nThe load driver runs on the same two cores and counts its own lateness into latency (open model, as wrk2): the last column is that lateness, so p99s close to it are the driver's, not the path's.\n");
-        text.Append("\nConvergence and control-plane memory at 1000 and 5000 proxies are not measured yet (the scale simulation is still to be built).\n");
+        foreach (var (proxies, limit) in new[] { (1000, 1.0), (5000, 3.0) })
+        {
+            if (scale.FirstOrDefault(r => r.Proxies == proxies) is { } at)
+            {
+                Goal(text, $"convergence p99 at most {limit:0} s at {proxies} proxies", $"{at.Single.P99:0.000} s (one change), {at.Churn.P99:0.000} s (churn)",
+                    Math.Max(at.Single.P99, at.Churn.P99) <= limit, $"{Math.Max(at.Single.P99, at.Churn.P99) - limit:0.000} s over");
+            }
+        }
+
+        if (scale.FirstOrDefault(r => r.Proxies == 1000) is { } thousand)
+        {
+            Goal(text, "control-plane memory at most 300 MB at 1000 proxies (peak RSS)", $"{thousand.PeakRssMegabytes:0} MB", thousand.PeakRssMegabytes <= 300, $"{thousand.PeakRssMegabytes - 300:0} MB over");
+        }
+
+        if (results.Count > 0)
+        {
+            text.Append("\nThe load driver runs on the same two cores and counts its own lateness into latency (open model, as wrk2): the last column is that lateness, so p99s close to it are the driver's, not the path's.\n");
+        }
+
+        if (scale.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n## Control-plane scale simulation\n\nOne real control-plane process; in the benchmark process, N simulated proxies, each a real gRPC stream on its own connection that registers its own workload (so the registry holds N workloads in namespaces of 100 and services of 10) and ACKs every push. Convergence: from just before a VirtualService change is posted to the ACK of a snapshot that holds it, over every proxy. Churn: a change every 100 ms for {options.Churn.TotalSeconds:0} s, every (proxy, change) pair counted. CPU: the control plane's user+system seconds. Both processes share the machine's cores.\n\n");
+            text.Append("| proxies | all connected s | one change p50 / p99 / max s | churn p50 / p99 / max s | pushes per proxy in churn | CPU-s connecting | CPU-s churn | RSS MB settled | peak RSS MB | never converged | reconnects |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+            foreach (var r in scale)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"| {r.Proxies} | {r.ConnectSeconds:0.00} | {r.Single.P50:0.000} / {r.Single.P99:0.000} / {r.Single.Max:0.000} | {r.Churn.P50:0.000} / {r.Churn.P99:0.000} / {r.Churn.Max:0.000} | {r.PushesPerProxyInChurn:0.0} ({r.ChurnChanges} changes) | {r.ConnectCpuSeconds:0.0} | {r.ChurnCpuSeconds:0.0} | {r.RssMegabytes:0} | {r.PeakRssMegabytes:0} | {r.Unconverged} | {r.Reconnects} |\n");
+            }
+        }
+
         return text.ToString();
     }
 
