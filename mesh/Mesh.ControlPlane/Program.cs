@@ -1,6 +1,7 @@
 using Mesh.ControlPlane.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json (log levels) is read from beside the program, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults();
 builder.AddControlPlane();

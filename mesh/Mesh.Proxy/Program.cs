@@ -15,7 +15,8 @@ if (args is ["iptables", .. var rules])
     }
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json (log levels: no per-request framework logs) is read from beside the program, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults();
 builder.AddMeshProxy();
