@@ -19,8 +19,12 @@ public static class BareYarp
             EnableMultipleHttp2Connections = true,
         });
         var destination = $"http://127.0.0.1:{backendPort}";
+        // A block body: returning SendAsync's ForwarderError would make the endpoint write it after YARP's response,
+        // and Kestrel would then close every connection.
         app.Map("/{**catch-all}", async (HttpContext context, IHttpForwarder forwarder) =>
-            await forwarder.SendAsync(context, destination, invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default));
+        {
+            await forwarder.SendAsync(context, destination, invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default);
+        });
         await app.RunAsync();
     }
 }

@@ -1,5 +1,3 @@
-using Mesh.LoadDriver;
-
 namespace Mesh.Benchmarks;
 
 public sealed record BenchOptions(int Rounds, TimeSpan Duration, double Rate, int Connections, string Output)
@@ -10,6 +8,9 @@ public sealed record BenchOptions(int Rounds, TimeSpan Duration, double Rate, in
     public TimeSpan Churn { get; init; } = TimeSpan.FromSeconds(30);
 
     public bool DataPlane { get; init; } = true;
+
+    /// <summary>Only these paths (by name), when given.</summary>
+    public IReadOnlyList<string>? Paths { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -27,6 +28,7 @@ public sealed record BenchOptions(int Rounds, TimeSpan Duration, double Rate, in
                 : [.. sizes.Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))],
             Churn = TimeSpan.FromSeconds(double.Parse(Value("--churn-seconds") ?? (quick ? "5" : "30"), System.Globalization.CultureInfo.InvariantCulture)),
             DataPlane = !args.Contains("--scale-only"),
+            Paths = Value("--paths")?.Split(';', StringSplitOptions.TrimEntries),
         };
     }
 }
@@ -36,23 +38,19 @@ public sealed record PathResult(
     string Path, string? Unavailable,
     IReadOnlyList<double> P50, IReadOnlyList<double> P90, IReadOnlyList<double> P99,
     IReadOnlyList<double> CpuPerThousand, IReadOnlyList<double> Throughput,
-    double? IdleRss, IReadOnlyList<double> LoadedRss, IReadOnlyList<double> ErrorPercent)
-{
-    /// <summary>How late the load driver itself started requests (p99), which the open model counts into latency.</summary>
-    public IReadOnlyList<double> SendLagP99 { get; init; } = [];
-}
+    double? IdleRss, IReadOnlyList<double> LoadedRss, IReadOnlyList<double> ErrorPercent);
 
 /// <summary>
-/// The measurements: per path and round, an open-model run at a fixed rate (latency percentiles corrected for
-/// coordinated omission, CPU seconds of the path's proxies per 1000 requests from /proc, RSS under load), then a
-/// closed-model run for maximum throughput. A short warm-up comes before each path's first round.
+/// The measurements: per path and round, h2load at a fixed rate (latency percentiles from every request's time, CPU
+/// seconds of the path's proxies per 1000 requests from /proc, RSS under load), then wrk's closed-model maximum. gRPC
+/// paths get the same with h2load sending unary calls. A short warm-up comes before each path's first round.
 /// </summary>
 public static class Benchmark
 {
-    public static async Task<IReadOnlyList<PathResult>> RunAsync(Topology topology, BenchOptions options, TextWriter log)
+    public static async Task<IReadOnlyList<PathResult>> RunAsync(IReadOnlyList<BenchPath> paths, BenchOptions options, TextWriter log, GrpcCall? grpc = null)
     {
         var results = new List<PathResult>();
-        foreach (var path in topology.Paths)
+        foreach (var path in paths.Where(p => options.Paths is null || options.Paths.Contains(p.Name)))
         {
             if (path.Unavailable is not null)
             {
@@ -62,13 +60,12 @@ public static class Benchmark
 
             var pids = path.Carriers.SelectMany(p => ProcessStats.Tree(p.Id)).ToArray();
             double? idle = pids.Length > 0 ? pids.Sum(ProcessStats.RssMegabytes) : null;
-            await LoadRunner.RunAsync(Plan(path, options, TimeSpan.FromSeconds(2), options.Rate));
+            await PeerTools.H2LoadAsync(path.Url, options.Connections, options.Rate, TimeSpan.FromSeconds(2), grpc);
             var (p50, p90, p99, cpu, tput, rss, errors) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
-            var lag = new List<double>();
             for (var round = 0; round < options.Rounds; round++)
             {
                 var before = pids.Sum(ProcessStats.CpuSeconds);
-                var fixedRate = await LoadRunner.RunAsync(Plan(path, options, options.Duration, options.Rate));
+                var fixedRate = await PeerTools.H2LoadAsync(path.Url, options.Connections, options.Rate, options.Duration, grpc);
                 var after = pids.Sum(ProcessStats.CpuSeconds);
                 if (pids.Length > 0)
                 {
@@ -76,29 +73,20 @@ public static class Benchmark
                     cpu.Add((after - before) / (fixedRate.Requests / 1000.0));
                 }
 
-                lag.Add(fixedRate.SendLag.TotalCount == 0 ? 0 : fixedRate.SendLag.GetValueAtPercentile(99) / 1000.0);
-                p50.Add(fixedRate.Percentile(50).TotalMilliseconds);
-                p90.Add(fixedRate.Percentile(90).TotalMilliseconds);
-                p99.Add(fixedRate.Percentile(99).TotalMilliseconds);
-                errors.Add(100 - fixedRate.SuccessPercent);
-                var closed = await LoadRunner.RunAsync(Plan(path, options, options.Duration, rate: null));
-                tput.Add(closed.Throughput);
-                errors.Add(100 - closed.SuccessPercent);
-                log.WriteLine($"{path.Name}, round {round + 1}: p99 {p99[^1]:0.000} ms at {options.Rate} rps, {tput[^1]:0} rps max");
+                p50.Add(fixedRate.Percentile(50));
+                p90.Add(fixedRate.Percentile(90));
+                p99.Add(fixedRate.Percentile(99));
+                errors.Add(fixedRate.ErrorPercent);
+                var closed = grpc is null
+                    ? await PeerTools.WrkAsync(path.Url, options.Connections, options.Duration)
+                    : await PeerTools.H2LoadAsync(path.Url, options.Connections, rate: null, options.Duration, grpc);
+                tput.Add(closed.RequestsPerSecond);
+                log.WriteLine($"{path.Name}{(grpc is null ? "" : " (gRPC)")}, round {round + 1}: p99 {p99[^1]:0.000} ms at {options.Rate} rps, {tput[^1]:0} rps max");
             }
 
-            results.Add(new PathResult(path.Name, null, p50, p90, p99, cpu, tput, idle, rss, errors) { SendLagP99 = lag });
+            results.Add(new PathResult(path.Name, null, p50, p90, p99, cpu, tput, idle, rss, errors));
         }
 
         return results;
     }
-
-    private static LoadPlan Plan(BenchPath path, BenchOptions options, TimeSpan duration, double? rate) => new()
-    {
-        Target = path.Url,
-        RatePerSecond = rate,
-        Connections = options.Connections,
-        Duration = duration,
-        Timeout = TimeSpan.FromSeconds(10),
-    };
 }

@@ -7,25 +7,18 @@ namespace Mesh.Benchmarks;
 /// <summary>The Markdown results: the machine, the revision, each path's figures, and the issue's goals met or not, with the gap.</summary>
 public static class ResultsTable
 {
-    public static string Markdown(IReadOnlyList<PathResult> results, IReadOnlyList<Scale.ScaleResult> scale, BenchOptions options)
+    public static string Markdown(IReadOnlyList<PathResult> results, IReadOnlyList<PathResult> grpc, IReadOnlyList<Scale.ScaleResult> scale, BenchOptions options)
     {
         var text = new StringBuilder("# Mesh benchmark\n\n");
         text.Append(CultureInfo.InvariantCulture, $"- When: {DateTimeOffset.UtcNow:u}\n- Revision: {Git("rev-parse", "--short", "HEAD")}{(Git("status", "--porcelain").Length > 0 ? " (with uncommitted changes)" : "")}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Machine: {Cpu()}, {Environment.ProcessorCount} cores, {Memory()}; .NET {Environment.Version}\n");
-        text.Append(CultureInfo.InvariantCulture, $"- Method: every path on 127.0.0.1 with the load driver in the same run, 1 KB responses; {options.Rounds} round(s) of {options.Duration.TotalSeconds:0} s; median, with min–max when more than one round. Latency: open model at {options.Rate} rps over {options.Connections} connections, measured from each request's intended start. Throughput: closed model, {options.Connections} connections. CPU: the path's proxy processes' user+system seconds per 1000 requests at {options.Rate} rps. RSS: the path's proxy processes, idle and at the end of the fixed-rate run.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Method: every path on 127.0.0.1, one backend answering 1 KB; {options.Rounds} round(s) of {options.Duration.TotalSeconds:0} s per figure after a 2 s warm-up; median, with min–max when more than one round. Latency: h2load at a fixed {options.Rate} rps over {options.Connections} HTTP/1.1 connections, every request's time from its log. Maximum: wrk, 2 threads, {options.Connections} connections (gRPC: h2load, {options.Connections} connections, one call in flight on each). CPU: user+system seconds of the path's proxy processes per 1000 requests at {options.Rate} rps, from /proc. RSS: the path's proxy processes, idle and at the end of the fixed-rate run. The load tools share the two cores with the paths.\n\n");
         var direct = results.FirstOrDefault(r => r.Path == "direct" && r.P99.Count > 0);
-        text.Append("| path | p50 ms | p90 ms | p99 ms | added p99 over direct | max rps | CPU-s per 1k req | RSS idle MB | RSS load MB | errors % | driver lag p99 ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-        foreach (var r in results)
+        PathTable(text, results, direct);
+        if (grpc.Count > 0)
         {
-            if (r.Unavailable is not null)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"| {r.Path} | {r.Unavailable} | | | | | | | | | |\n");
-                continue;
-            }
-
-            var added = direct is null || r == direct ? "–" : (Median(r.P99) - Median(direct.P99)).ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
-            text.Append(CultureInfo.InvariantCulture,
-                $"| {r.Path} | {F(r.P50)} | {F(r.P90)} | {F(r.P99)} | {added} | {F(r.Throughput, "0")} | {(r.CpuPerThousand.Count > 0 ? F(r.CpuPerThousand) : "–")} | {(r.IdleRss is { } idle ? idle.ToString("0", CultureInfo.InvariantCulture) : "–")} | {(r.LoadedRss.Count > 0 ? F(r.LoadedRss, "0") : "–")} | {Median(r.ErrorPercent):0.00} | {F(r.SendLagP99)} |\n");
+            text.Append("\n### gRPC unary calls\n\n");
+            PathTable(text, grpc, grpc.FirstOrDefault(r => r.Path == "direct" && r.P99.Count > 0));
         }
 
         text.Append("\n## Goals (issue 9)\n\n| goal | measured | |\n|---|---|---|\n");
@@ -69,11 +62,6 @@ public static class ResultsTable
             Goal(text, "control-plane memory at most 300 MB at 1000 proxies (peak RSS)", $"{thousand.PeakRssMegabytes:0} MB", thousand.PeakRssMegabytes <= 300, $"{thousand.PeakRssMegabytes - 300:0} MB over");
         }
 
-        if (results.Count > 0)
-        {
-            text.Append("\nThe load driver runs on the same two cores and counts its own lateness into latency (open model, as wrk2): the last column is that lateness, so p99s close to it are the driver's, not the path's.\n");
-        }
-
         if (scale.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"\n## Control-plane scale simulation\n\nOne real control-plane process; in the benchmark process, N simulated proxies, each a real gRPC stream on its own connection that registers its own workload (so the registry holds N workloads in namespaces of 100 and services of 10) and ACKs every push. Convergence: from just before a VirtualService change is posted to the ACK of a snapshot that holds it, over every proxy. Churn: a change every 100 ms for {options.Churn.TotalSeconds:0} s, every (proxy, change) pair counted. CPU: the control plane's user+system seconds. Both processes share the machine's cores.\n\n");
@@ -86,6 +74,23 @@ public static class ResultsTable
         }
 
         return text.ToString();
+    }
+
+    private static void PathTable(StringBuilder text, IReadOnlyList<PathResult> results, PathResult? direct)
+    {
+        text.Append("| path | p50 ms | p90 ms | p99 ms | added p99 over direct | max rps | CPU-s per 1k req | RSS idle MB | RSS load MB | errors % |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        foreach (var r in results)
+        {
+            if (r.Unavailable is not null)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"| {r.Path} | {r.Unavailable} | | | | | | | | |\n");
+                continue;
+            }
+
+            var added = direct is null || r == direct ? "–" : (Median(r.P99) - Median(direct.P99)).ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {r.Path} | {F(r.P50)} | {F(r.P90)} | {F(r.P99)} | {added} | {F(r.Throughput, "0")} | {(r.CpuPerThousand.Count > 0 ? F(r.CpuPerThousand) : "–")} | {(r.IdleRss is { } idle ? idle.ToString("0", CultureInfo.InvariantCulture) : "–")} | {(r.LoadedRss.Count > 0 ? F(r.LoadedRss, "0") : "–")} | {Median(r.ErrorPercent):0.00} |\n");
+        }
     }
 
     private static void Goal(StringBuilder text, string goal, string measured, bool met, string gap) =>

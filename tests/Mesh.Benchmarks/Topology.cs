@@ -14,8 +14,9 @@ public sealed record BenchPath(string Name, Uri Url, IReadOnlyList<Process> Carr
 /// </summary>
 public sealed class Topology : IAsyncDisposable
 {
-    public const int BackendPort = 19001;
+    public const int BackendPort = 19001, BackendGrpcPort = 19002;
     private const int Discovery = 19010, Admin = 19014, ClientOutbound = 19101, ServerInbound = 19102, ClientDirect = 19103,
+        ClientOutboundGrpc = 19104, ServerInboundGrpc = 19105,
         GatewayPort = 19201, YarpPort = 19251, NginxPort = 19301, HaproxyPort = 19401;
 
     private readonly List<Process> _processes = [];
@@ -25,6 +26,9 @@ public sealed class Topology : IAsyncDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
 
     public List<BenchPath> Paths { get; } = [];
+
+    /// <summary>The gRPC paths: direct to the backend's gRPC port, and through both sidecars with mutual TLS.</summary>
+    public List<BenchPath> GrpcPaths { get; } = [];
 
     public Process? ClientSidecar { get; private set; }
 
@@ -45,7 +49,7 @@ public sealed class Topology : IAsyncDisposable
 
     private async Task StartAllAsync(TextWriter log)
     {
-        var backend = Start("backend", "dotnet", [Path.Combine(_bin, "mesh-bench.dll"), "backend", BackendPort.ToString(System.Globalization.CultureInfo.InvariantCulture)], []);
+        var backend = Start("backend", "dotnet", [Path.Combine(_bin, "mesh-bench.dll"), "backend"], []);
         File.WriteAllText(Path.Combine(_work, "bench.yaml"), Config);
         Start("controlplane", "dotnet", [Path.Combine(_bin, "mesh-controlplane.dll")], new()
         {
@@ -60,6 +64,10 @@ public sealed class Topology : IAsyncDisposable
             ["Mesh__Inbound__0__ServicePort"] = "80",
             ["Mesh__Inbound__0__Listen"] = $"127.0.0.1:{ServerInbound}",
             ["Mesh__Inbound__0__App"] = $"127.0.0.1:{BackendPort}",
+            ["Mesh__Inbound__1__Name"] = "grpc",
+            ["Mesh__Inbound__1__ServicePort"] = "9000",
+            ["Mesh__Inbound__1__Listen"] = $"127.0.0.1:{ServerInboundGrpc}",
+            ["Mesh__Inbound__1__App"] = $"127.0.0.1:{BackendGrpcPort}",
         });
         ClientSidecar = Proxy("client-sidecar", "client-v1", "client", 19501, new()
         {
@@ -71,6 +79,10 @@ public sealed class Topology : IAsyncDisposable
             ["Mesh__Outbound__1__Port"] = "80",
             ["Mesh__Outbound__1__PortName"] = "http",
             ["Mesh__Outbound__1__Listen"] = $"127.0.0.1:{ClientDirect}",
+            ["Mesh__Outbound__2__Service"] = "backend",
+            ["Mesh__Outbound__2__Port"] = "9000",
+            ["Mesh__Outbound__2__PortName"] = "grpc",
+            ["Mesh__Outbound__2__Listen"] = $"127.0.0.1:{ClientOutboundGrpc}",
         });
         var gateway = Proxy("gateway", "istio-ingressgateway", "istio-ingressgateway", 19503, new()
         {
@@ -88,9 +100,17 @@ public sealed class Topology : IAsyncDisposable
         Paths.Add(Peer("nginx", "/usr/sbin/nginx", NginxPort, port => ["-c", WriteFile("nginx.conf", NginxConfig(port)), "-g", "daemon off;"]));
         Paths.Add(Peer("haproxy", "/usr/sbin/haproxy", HaproxyPort, port => ["-db", "-f", WriteFile("haproxy.cfg", HaproxyConfig(port))]));
 
+        GrpcPaths.Add(new BenchPath("direct", Url(BackendGrpcPort), []));
+        GrpcPaths.Add(new BenchPath("two sidecars, mTLS", Url(ClientOutboundGrpc), [ClientSidecar, server]));
+
         foreach (var path in Paths.Where(p => p.Unavailable is null))
         {
             await WaitAsync(path, log);
+        }
+
+        foreach (var path in GrpcPaths)
+        {
+            await WaitForGrpcAsync(path, log);
         }
 
         _ = backend;
@@ -112,6 +132,15 @@ public sealed class Topology : IAsyncDisposable
         foreach (var (key, value) in extra)
         {
             environment[key] = value;
+        }
+
+        // MESH_BENCH_PROXY_X=v sets X=v for the mesh's proxies only (runtime knobs such as DOTNET_gcServer, to compare).
+        foreach (var entry in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>())
+        {
+            if (entry.Key is string key && key.StartsWith("MESH_BENCH_PROXY_", StringComparison.Ordinal))
+            {
+                environment[key["MESH_BENCH_PROXY_".Length..]] = (string?)entry.Value ?? "";
+            }
         }
 
         return Start(label, "dotnet", [Path.Combine(_bin, "mesh-proxy.dll")], environment);
@@ -144,6 +173,36 @@ public sealed class Topology : IAsyncDisposable
         }
 
         throw new InvalidOperationException($"{path.Name} at {path.Url} did not answer 200 with the backend's body within 90 s");
+    }
+
+    /// <summary>A real gRPC call answers through the path (the h2load runs then send the same call as raw frames).</summary>
+    private static async Task WaitForGrpcAsync(BenchPath path, TextWriter log)
+    {
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(path.Url);
+        var client = new Mesh.Proxy.Tests.Echo.Echo.EchoClient(channel);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            try
+            {
+                var reply = await client.SayAsync(Backend.GrpcRequest, deadline: DateTime.UtcNow.AddSeconds(5));
+                if (reply.Text == Backend.GrpcRequest.Text)
+                {
+                    log.WriteLine($"ready: {path.Name} gRPC ({path.Url})");
+                    return;
+                }
+            }
+            catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new InvalidOperationException($"{path.Name} gRPC at {path.Url} did not answer within 90 s");
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     private Process Start(string label, string file, string[] arguments, Dictionary<string, string> environment)
@@ -208,7 +267,18 @@ public sealed class Topology : IAsyncDisposable
 
         """;
 
+    // Access logs off mesh-wide, as in Istio's default profile (the mesh's own default is on, for the demo);
+    // metrics and trace propagation stay on.
     private static readonly string Config = $$"""
+        apiVersion: telemetry.istio.io/v1
+        kind: Telemetry
+        metadata:
+          name: mesh-default
+          namespace: istio-system
+        spec:
+          accessLogging:
+          - disabled: true
+        ---
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata:
