@@ -1,6 +1,6 @@
 using Mesh.ControlPlane.Hosting;
 
-// appsettings.json (log levels) is read from beside the program, wherever it is started from.
+// Settings files are read from beside the program, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults();

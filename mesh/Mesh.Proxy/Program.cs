@@ -15,7 +15,7 @@ if (args is ["iptables", .. var rules])
     }
 }
 
-// appsettings.json (log levels: no per-request framework logs) is read from beside the program, wherever it is started from.
+// Settings files are read from beside the program, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults();
