@@ -60,6 +60,17 @@ public static class Benchmark
 
             var pids = path.Carriers.SelectMany(p => ProcessStats.Tree(p.Id)).ToArray();
             double? idle = pids.Length > 0 ? pids.Sum(ProcessStats.RssMegabytes) : null;
+            // Warm-up: a burst at full speed, so the JIT's tiering (hot methods recompiled with profile data) is done
+            // before measuring, then a moment at the measured rate. Without it the first round bills JIT time to requests.
+            if (grpc is null)
+            {
+                await PeerTools.WrkAsync(path.Url, options.Connections, TimeSpan.FromSeconds(5));
+            }
+            else
+            {
+                await PeerTools.H2LoadAsync(path.Url, options.Connections, rate: null, TimeSpan.FromSeconds(5), grpc);
+            }
+
             await PeerTools.H2LoadAsync(path.Url, options.Connections, options.Rate, TimeSpan.FromSeconds(2), grpc);
             var (p50, p90, p99, cpu, tput, rss, errors) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
             for (var round = 0; round < options.Rounds; round++)

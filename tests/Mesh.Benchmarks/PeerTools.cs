@@ -34,17 +34,27 @@ public static partial class PeerTools
         : !File.Exists(Wrk) ? "wrk is not installed (apt-get install wrk)"
         : null;
 
-    /// <summary>h2load: a fixed total rate over the connections (open model), or as fast as it can when rate is null.</summary>
+    /// <summary>h2load: a fixed total rate spread evenly over the connections (open model), or as fast as it can when rate is null.</summary>
     public static async Task<LoadRun> H2LoadAsync(Uri url, int connections, double? rate, TimeSpan duration, GrpcCall? grpc = null)
     {
         var log = Path.GetTempFileName();
         var body = grpc is null ? null : Path.GetTempFileName();
         try
         {
-            List<string> args = ["-c", $"{connections}", "-t", "1", "-m", "1", "-D", $"{duration.TotalSeconds:0}", "--log-file", log];
+            List<string> args = ["-c", $"{connections}", "-t", "1", "-m", "1", "--log-file", log];
             if (rate is { } total)
             {
-                args.Add(string.Create(CultureInfo.InvariantCulture, $"--rps={total / connections}"));
+                // Each connection at its share of the rate, the connections opened one per 1/rate apart, so requests
+                // arrive evenly instead of in bursts of one per connection (h2load's -r excludes -D: count instead).
+                args.AddRange([
+                    string.Create(CultureInfo.InvariantCulture, $"--rps={total / connections}"),
+                    "-r", "1", string.Create(CultureInfo.InvariantCulture, $"--rate-period={Math.Max(1, (int)Math.Round(1000 / total))}ms"),
+                    "-n", $"{(int)(total * duration.TotalSeconds)}",
+                ]);
+            }
+            else
+            {
+                args.AddRange(["-D", $"{duration.TotalSeconds:0}"]);
             }
 
             if (grpc is null)

@@ -49,6 +49,22 @@ public sealed class Topology : IAsyncDisposable
 
     private async Task StartAllAsync(TextWriter log)
     {
+        // A process left from an earlier run would answer in place of this run's and be measured instead.
+        int[] ports = [BackendPort, BackendGrpcPort, Discovery, Admin, ClientOutbound, ServerInbound, ClientDirect, ClientOutboundGrpc, ServerInboundGrpc,
+            GatewayPort, YarpPort, NginxPort, HaproxyPort, 19501, 19502, 19503];
+        foreach (var port in ports)
+        {
+            using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                probe.Start();
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new InvalidOperationException($"port {port} is taken (a process left from an earlier run?): {e.Message}");
+            }
+        }
+
         var backend = Start("backend", "dotnet", [Path.Combine(_bin, "mesh-bench.dll"), "backend"], []);
         File.WriteAllText(Path.Combine(_work, "bench.yaml"), Config);
         Start("controlplane", "dotnet", [Path.Combine(_bin, "mesh-controlplane.dll")], new()
