@@ -38,7 +38,11 @@ public sealed record PathResult(
     string Path, string? Unavailable,
     IReadOnlyList<double> P50, IReadOnlyList<double> P90, IReadOnlyList<double> P99,
     IReadOnlyList<double> CpuPerThousand, IReadOnlyList<double> Throughput,
-    double? IdleRss, IReadOnlyList<double> LoadedRss, IReadOnlyList<double> ErrorPercent);
+    double? IdleRss, IReadOnlyList<double> LoadedRss, IReadOnlyList<double> ErrorPercent)
+{
+    /// <summary>Proportional set size under load (see <see cref="ProcessStats.PssMegabytes"/>).</summary>
+    public IReadOnlyList<double> LoadedPss { get; init; } = [];
+}
 
 /// <summary>
 /// The measurements: per path and round, h2load at a fixed rate (latency percentiles from every request's time, CPU
@@ -73,6 +77,7 @@ public static class Benchmark
 
             await PeerTools.H2LoadAsync(path.Url, options.Connections, options.Rate, TimeSpan.FromSeconds(2), grpc);
             var (p50, p90, p99, cpu, tput, rss, errors) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
+            var pss = new List<double>();
             for (var round = 0; round < options.Rounds; round++)
             {
                 var before = pids.Sum(ProcessStats.CpuSeconds);
@@ -81,6 +86,7 @@ public static class Benchmark
                 if (pids.Length > 0)
                 {
                     rss.Add(pids.Sum(ProcessStats.RssMegabytes));
+                    pss.Add(pids.Sum(ProcessStats.PssMegabytes));
                     cpu.Add((after - before) / (fixedRate.Requests / 1000.0));
                 }
 
@@ -95,7 +101,7 @@ public static class Benchmark
                 log.WriteLine($"{path.Name}{(grpc is null ? "" : " (gRPC)")}, round {round + 1}: p99 {p99[^1]:0.000} ms at {options.Rate} rps, {tput[^1]:0} rps max");
             }
 
-            results.Add(new PathResult(path.Name, null, p50, p90, p99, cpu, tput, idle, rss, errors));
+            results.Add(new PathResult(path.Name, null, p50, p90, p99, cpu, tput, idle, rss, errors) { LoadedPss = pss });
         }
 
         return results;

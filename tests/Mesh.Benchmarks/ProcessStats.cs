@@ -20,6 +20,17 @@ public static class ProcessStats
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
+    /// <summary>
+    /// Proportional set size: private memory plus each shared page divided by the processes mapping it. The .NET
+    /// runtime's and framework's code pages are shared by every .NET process on the node (and by containers of one
+    /// image), so this is the memory one more proxy costs; RSS counts those pages whole in each.
+    /// </summary>
+    public static double PssMegabytes(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/smaps_rollup").First(l => l.StartsWith("Pss:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
     /// <summary>The process and every process under it (a launcher and the program it runs).</summary>
     public static IReadOnlyList<int> Tree(int pid) => [pid, .. Mesh.Chaos.Actions.ProcessSignals.Children(pid).SelectMany(Tree)];
 }

@@ -12,7 +12,7 @@ public static class ResultsTable
         var text = new StringBuilder("# Mesh benchmark\n\n");
         text.Append(CultureInfo.InvariantCulture, $"- When: {DateTimeOffset.UtcNow:u}\n- Revision: {Git("rev-parse", "--short", "HEAD")}{(Git("status", "--porcelain").Length > 0 ? " (with uncommitted changes)" : "")}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Machine: {Cpu()}, {Environment.ProcessorCount} cores, {Memory()}; .NET {Environment.Version}\n");
-        text.Append(CultureInfo.InvariantCulture, $"- Method: every path on 127.0.0.1, one backend answering 1 KB; {options.Rounds} round(s) of {options.Duration.TotalSeconds:0} s per figure after a warm-up (5 s at full speed, so that the JIT has finished tiering, then 2 s at the fixed rate); median, with min–max when more than one round. Latency: h2load at a fixed {options.Rate} rps over {options.Connections} HTTP/1.1 connections opened 1/rate apart (so requests arrive evenly, not in bursts), every request's time from its log. Maximum: wrk, 2 threads, {options.Connections} connections (gRPC: h2load, {options.Connections} connections, one call in flight on each). CPU: user+system seconds of the path's proxy processes per 1000 requests at {options.Rate} rps, from /proc. RSS: the path's proxy processes, idle and at the end of the fixed-rate run. The load tools share the two cores with the paths.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Method: every path on 127.0.0.1, one backend answering 1 KB; {options.Rounds} round(s) of {options.Duration.TotalSeconds:0} s per figure after a warm-up (5 s at full speed, so that the JIT has finished tiering, then 2 s at the fixed rate); median, with min–max when more than one round. Latency: h2load at a fixed {options.Rate} rps over {options.Connections} HTTP/1.1 connections opened 1/rate apart (so requests arrive evenly, not in bursts), every request's time from its log. Maximum: wrk, 2 threads, {options.Connections} connections (gRPC: h2load, {options.Connections} connections, one call in flight on each). CPU: user+system seconds of the path's proxy processes per 1000 requests at {options.Rate} rps, from /proc. RSS: the path's proxy processes, idle and at the end of the fixed-rate run; PSS: the same with shared pages (the .NET runtime's code, mapped by every .NET process) divided among the processes sharing them. The load tools share the two cores with the paths.\n\n");
         var direct = results.FirstOrDefault(r => r.Path == "direct" && r.P99.Count > 0);
         PathTable(text, results, direct);
         if (grpc.Count > 0)
@@ -39,7 +39,7 @@ public static class ResultsTable
 
         if (one is not null && one.LoadedRss.Count > 0)
         {
-            Goal(text, "sidecar RSS at most 50 MB under load", $"{Median(one.LoadedRss):0} MB", Median(one.LoadedRss) <= 50, $"{Median(one.LoadedRss) - 50:0} MB over");
+            Goal(text, "sidecar RSS at most 50 MB under load", $"{Median(one.LoadedRss):0} MB RSS ({(one.LoadedPss.Count > 0 ? Median(one.LoadedPss) : double.NaN):0} MB PSS)", Median(one.LoadedRss) <= 50, $"{Median(one.LoadedRss) - 50:0} MB over");
         }
 
         if (one is not null && one.CpuPerThousand.Count > 0)
@@ -78,18 +78,18 @@ public static class ResultsTable
 
     private static void PathTable(StringBuilder text, IReadOnlyList<PathResult> results, PathResult? direct)
     {
-        text.Append("| path | p50 ms | p90 ms | p99 ms | added p99 over direct | max rps | CPU-s per 1k req | RSS idle MB | RSS load MB | errors % |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        text.Append("| path | p50 ms | p90 ms | p99 ms | added p99 over direct | max rps | CPU-s per 1k req | RSS idle MB | RSS load MB | PSS load MB | errors % |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var r in results)
         {
             if (r.Unavailable is not null)
             {
-                text.Append(CultureInfo.InvariantCulture, $"| {r.Path} | {r.Unavailable} | | | | | | | | |\n");
+                text.Append(CultureInfo.InvariantCulture, $"| {r.Path} | {r.Unavailable} | | | | | | | | | |\n");
                 continue;
             }
 
             var added = direct is null || r == direct ? "–" : (Median(r.P99) - Median(direct.P99)).ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
             text.Append(CultureInfo.InvariantCulture,
-                $"| {r.Path} | {F(r.P50)} | {F(r.P90)} | {F(r.P99)} | {added} | {F(r.Throughput, "0")} | {(r.CpuPerThousand.Count > 0 ? F(r.CpuPerThousand) : "–")} | {(r.IdleRss is { } idle ? idle.ToString("0", CultureInfo.InvariantCulture) : "–")} | {(r.LoadedRss.Count > 0 ? F(r.LoadedRss, "0") : "–")} | {Median(r.ErrorPercent):0.00} |\n");
+                $"| {r.Path} | {F(r.P50)} | {F(r.P90)} | {F(r.P99)} | {added} | {F(r.Throughput, "0")} | {(r.CpuPerThousand.Count > 0 ? F(r.CpuPerThousand) : "–")} | {(r.IdleRss is { } idle ? idle.ToString("0", CultureInfo.InvariantCulture) : "–")} | {(r.LoadedRss.Count > 0 ? F(r.LoadedRss, "0") : "–")} | {(r.LoadedPss.Count > 0 ? F(r.LoadedPss, "0") : "–")} | {Median(r.ErrorPercent):0.00} |\n");
         }
     }
 
