@@ -26,6 +26,7 @@ public sealed partial class PushCoordinator(
     private long _sequence;
     private Dictionary<string, ConfigDocument> _documents = new(StringComparer.Ordinal);
     private Dictionary<string, Workload> _workloads = new(StringComparer.Ordinal);
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Config.Registry.Workload, Workload> _wire = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -88,21 +89,21 @@ public sealed partial class PushCoordinator(
             documents[resource.Key] = resource.ToWire();
         }
 
+        // Unchanged workloads keep their registry records, so their wire form is converted once, not on every push.
         var workloads = new Dictionary<string, Workload>(StringComparer.Ordinal);
         foreach (var workload in registry.Snapshot().Workloads)
         {
-            workloads[workload.Key()] = workload.ToWire();
+            workloads[workload.Key()] = _wire.GetValue(workload, w => w.ToWire());
         }
 
         var previous = connections.Current;
-        var version = (Interlocked.Increment(ref _sequence)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var full = new ConfigSnapshot { Version = version, Nonce = Guid.NewGuid().ToString("N"), Full = true };
-        full.Documents.AddRange(documents.Values);
-        full.Workloads.AddRange(workloads.Values);
+        var sequence = _sequence + 1;
+        var version = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var nonce = Guid.NewGuid().ToString("N");
         ConfigSnapshot? delta = null;
         if (previous is not null)
         {
-            delta = new ConfigSnapshot { Version = version, Nonce = full.Nonce, Full = false, BaseVersion = previous.Version };
+            delta = new ConfigSnapshot { Version = version, Nonce = nonce, Full = false, BaseVersion = previous.Version };
             delta.Documents.AddRange(Changed(documents, _documents));
             delta.RemovedDocuments.AddRange(_documents.Keys.Where(k => !documents.ContainsKey(k)));
             delta.Workloads.AddRange(Changed(workloads, _workloads));
@@ -110,13 +111,19 @@ public sealed partial class PushCoordinator(
             if (delta.Documents.Count + delta.RemovedDocuments.Count + delta.Workloads.Count + delta.RemovedWorkloads.Count == 0)
             {
                 // Nothing a proxy sees changed (a health report that changed nothing, a file saved unchanged): no push.
-                Interlocked.Decrement(ref _sequence);
                 return;
             }
         }
 
+        _sequence = sequence;
         (_documents, _workloads) = (documents, workloads);
-        connections.Publish(new MeshSnapshot(long.Parse(version, System.Globalization.CultureInfo.InvariantCulture), changedAt, full, delta));
+        connections.Publish(new MeshSnapshot(sequence, version, changedAt, () =>
+        {
+            var full = new ConfigSnapshot { Version = version, Nonce = nonce, Full = true };
+            full.Documents.AddRange(documents.Values);
+            full.Workloads.AddRange(workloads.Values);
+            return full;
+        }, delta));
         metrics.Pushed(reasons, connections.Count);
         LogPublished(logger, version, string.Join(",", reasons), documents.Count, workloads.Count,
             delta is null ? "full" : $"delta of {delta.Documents.Count + delta.RemovedDocuments.Count} documents and {delta.Workloads.Count + delta.RemovedWorkloads.Count} workloads", connections.Count);
@@ -124,7 +131,7 @@ public sealed partial class PushCoordinator(
 
     private static IEnumerable<T> Changed<T>(Dictionary<string, T> current, Dictionary<string, T> previous)
         where T : class =>
-        current.Where(entry => !previous.TryGetValue(entry.Key, out var before) || !before.Equals(entry.Value)).Select(entry => entry.Value);
+        current.Where(entry => !previous.TryGetValue(entry.Key, out var before) || !(ReferenceEquals(before, entry.Value) || before.Equals(entry.Value))).Select(entry => entry.Value);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pushing version {Version} ({Reasons}): {Documents} documents, {Workloads} workloads, as a {Form} to {Proxies} proxies")]
     private static partial void LogPublished(ILogger logger, string version, string reasons, int documents, int workloads, string form, int proxies);
