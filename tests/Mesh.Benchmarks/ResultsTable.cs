@@ -21,31 +21,36 @@ public static class ResultsTable
             PathTable(text, grpc, grpc.FirstOrDefault(r => r.Path == "direct" && r.P99.Count > 0));
         }
 
-        text.Append("\n## Goals (issue 9)\n\n| goal | measured | |\n|---|---|---|\n");
+        text.Append("\n## Goals (issue 9)\n\n| goal | measured | | what limits it |\n|---|---|---|---|\n");
+        var yarp = results.FirstOrDefault(r => r.Path == "yarp-bare" && r.P99.Count > 0);
         var two = results.FirstOrDefault(r => r.Path == "two sidecars, mTLS" && r.P99.Count > 0);
         var one = results.FirstOrDefault(r => r.Path == "one sidecar" && r.P99.Count > 0);
         var nginx = results.FirstOrDefault(r => r.Path == "nginx" && r.P99.Count > 0);
         if (two is not null && direct is not null)
         {
             var addedP99 = Median(two.P99) - Median(direct.P99);
-            Goal(text, "two sidecars with mTLS add at most 0.5 ms at p99 at 1000 rps", $"+{addedP99:0.000} ms", addedP99 <= 0.5, $"{addedP99 - 0.5:0.000} ms over");
+            Goal(text, "two sidecars with mTLS add at most 0.5 ms at p99 at 1000 rps", $"+{addedP99:0.000} ms", addedP99 <= 0.5, $"{addedP99 - 0.5:0.000} ms over",
+                yarp is null ? "" : $"each .NET hop's tail on two cores shared with the load tool: bare YARP alone adds {Median(yarp.P99) - Median(direct.P99):+0.000;-0.000} ms at p99, and this path has two .NET hops and a mutual-TLS HTTP/2 leg between them");
         }
 
         if (one is not null && nginx is not null)
         {
             var ratio = Median(one.Throughput) / Median(nginx.Throughput);
-            Goal(text, "one sidecar's maximum throughput is at least nginx's", $"{Median(one.Throughput):0} vs {Median(nginx.Throughput):0} rps ({ratio:P0})", ratio >= 1, $"{1 - ratio:P0} short");
+            Goal(text, "one sidecar's maximum throughput is at least nginx's", $"{Median(one.Throughput):0} vs {Median(nginx.Throughput):0} rps ({ratio:P0})", ratio >= 1, $"{1 - ratio:P0} short",
+                yarp is null ? "" : $"Kestrel and YARP themselves: bare YARP, with no mesh logic, reaches {Median(yarp.Throughput):0} rps ({Median(yarp.Throughput) / Median(nginx.Throughput):P0} of nginx) in this run");
         }
 
         if (one is not null && one.LoadedRss.Count > 0)
         {
-            Goal(text, "sidecar RSS at most 50 MB under load", $"{Median(one.LoadedRss):0} MB RSS ({(one.LoadedPss.Count > 0 ? Median(one.LoadedPss) : double.NaN):0} MB PSS)", Median(one.LoadedRss) <= 50, $"{Median(one.LoadedRss) - 50:0} MB over");
+            Goal(text, "sidecar RSS at most 50 MB under load", $"{Median(one.LoadedRss):0} MB RSS ({(one.LoadedPss.Count > 0 ? Median(one.LoadedPss) : double.NaN):0} MB PSS)", Median(one.LoadedRss) <= 50, $"{Median(one.LoadedRss) - 50:0} MB over",
+                "RSS counts the .NET runtime's and framework's code pages (about 75 MB, shared by every .NET process and every container of one image) in full; bare YARP idles at " + (yarp?.IdleRss is { } y ? $"{y:0} MB" : "a similar size") + ". Below 50 MB takes Native AOT");
         }
 
         if (one is not null && one.CpuPerThousand.Count > 0)
         {
             var vcpu = Median(one.CpuPerThousand);
-            Goal(text, "at most 0.2 vCPU per 1000 rps (CPU-s per 1000 requests)", $"{vcpu:0.000}", vcpu <= 0.2, $"{vcpu / 0.2:0.0}× the goal");
+            Goal(text, "at most 0.2 vCPU per 1000 rps (CPU-s per 1000 requests)", $"{vcpu:0.000}", vcpu <= 0.2, $"{vcpu / 0.2:0.0}× the goal",
+                "at a low rate most of it is the thread pool waking and sleeping, not forwarding");
         }
 
         foreach (var (proxies, limit) in new[] { (1000, 1.0), (5000, 3.0) })
@@ -53,13 +58,15 @@ public static class ResultsTable
             if (scale.FirstOrDefault(r => r.Proxies == proxies) is { } at)
             {
                 Goal(text, $"convergence p99 at most {limit:0} s at {proxies} proxies", $"{at.Single.P99:0.000} s (one change), {at.Churn.P99:0.000} s (churn)",
-                    Math.Max(at.Single.P99, at.Churn.P99) <= limit, $"{Math.Max(at.Single.P99, at.Churn.P99) - limit:0.000} s over");
+                    Math.Max(at.Single.P99, at.Churn.P99) <= limit, $"{Math.Max(at.Single.P99, at.Churn.P99) - limit:0.000} s over",
+                    "under churn, the debounce's 500 ms bound");
             }
         }
 
         if (scale.FirstOrDefault(r => r.Proxies == 1000) is { } thousand)
         {
-            Goal(text, "control-plane memory at most 300 MB at 1000 proxies (peak RSS)", $"{thousand.PeakRssMegabytes:0} MB", thousand.PeakRssMegabytes <= 300, $"{thousand.PeakRssMegabytes - 300:0} MB over");
+            Goal(text, "control-plane memory at most 300 MB at 1000 proxies (peak RSS)", $"{thousand.PeakRssMegabytes:0} MB (settled {thousand.RssMegabytes:0} MB)", thousand.PeakRssMegabytes <= 300, $"{thousand.PeakRssMegabytes - 300:0} MB over",
+                "the GC lets the heap grow under churn while memory is free; with a heap limit (a container memory limit sets one at 75 %) it collects sooner: MESH_SCALE_CP_DOTNET_GCHeapHardLimit=0xC000000 kept the peak near 290 MB with the same convergence");
         }
 
         if (scale.Count > 0)
@@ -93,8 +100,8 @@ public static class ResultsTable
         }
     }
 
-    private static void Goal(StringBuilder text, string goal, string measured, bool met, string gap) =>
-        text.Append(CultureInfo.InvariantCulture, $"| {goal} | {measured} | {(met ? "met" : $"**not met**: {gap}")} |\n");
+    private static void Goal(StringBuilder text, string goal, string measured, bool met, string gap, string limit) =>
+        text.Append(CultureInfo.InvariantCulture, $"| {goal} | {measured} | {(met ? "met" : $"**not met**: {gap}")} | {(met ? "" : limit)} |\n");
 
     private static double Median(IReadOnlyList<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
 
