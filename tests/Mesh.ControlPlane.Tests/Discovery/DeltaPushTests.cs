@@ -79,6 +79,23 @@ public sealed class DeltaPushTests : IAsyncLifetime
         Assert.Contains(again.Documents, d => d.Yaml.Contains("version: v3", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AReportThatChangesNothing_PushesNothing()
+    {
+        using var proxy = await ConnectAsync("reviews-v1");
+        var first = await NextAsync(proxy);
+        var settled = first.Workloads.Any(w => w.Name == "reviews-v1") ? first : await NextAsync(proxy, s => s.Workloads.Any(w => w.Name == "reviews-v1"));
+        await AckAsync(proxy, settled);
+
+        // Healthy again while healthy: the registry is told, but no proxy's view changes, so no version is made.
+        await proxy.RequestStream.WriteAsync(new ProxyMessage { Health = new WorkloadHealth { Healthy = true, Detail = "still fine" } });
+        await ApplyAsync(Rule("reviews", "v4"));
+
+        var next = await NextAsync(proxy);
+        Assert.Equal(settled.Version, next.BaseVersion);
+        Assert.Equal(["DestinationRule/default/reviews"], next.Documents.Select(d => d.Key));
+    }
+
     private async Task<AsyncDuplexStreamingCall<ProxyMessage, ControlPlaneMessage>> ConnectAsync(string workload)
     {
         var call = new MeshDiscovery.MeshDiscoveryClient(_channel).Connect();
