@@ -2,7 +2,10 @@ using Mesh.ControlPlane.Discovery;
 
 namespace Mesh.ControlPlane.Admin;
 
-/// <summary>One row of <c>meshctl proxy-status</c>: SYNCED when the proxy ACKed the current version, NACKED when it refused it, else STALE.</summary>
+/// <summary>
+/// One row of <c>meshctl proxy-status</c>: SYNCED when the proxy ACKed the current version (or the last one it was sent,
+/// when nothing its Sidecar lets it see changed since), NACKED when it refused it, else STALE.
+/// </summary>
 public sealed record ProxyStatus(
     string ProxyId,
     string Kind,
@@ -19,7 +22,9 @@ public sealed record ProxyStatus(
 {
     public static ProxyStatus From(ProxyConnection connection, string? currentVersion)
     {
-        var status = connection.AckedVersion is not null && connection.AckedVersion == currentVersion ? "SYNCED"
+        // Synced: it ACKed the current version, or the last version it was sent when nothing it sees changed since.
+        var status = connection.AckedVersion is not null && (connection.AckedVersion == currentVersion
+                || (connection.UpToDate == currentVersion && connection.AckedVersion == connection.Sent?.Version)) ? "SYNCED"
             : connection.NackedVersion is not null && connection.NackedVersion == currentVersion ? "NACKED"
             : "STALE";
         return new ProxyStatus(connection.ProxyId, connection.Kind.ToString().ToLowerInvariant(), connection.Workload.Name,

@@ -65,9 +65,18 @@ public partial class MeshDiscoveryService(
 
                 if (connection.Pending.TryRead(out var snapshot))
                 {
-                    var message = snapshot.MessageAfter(connection.DeltaBase);
+                    var scope = snapshot.ScopeOf(connection.Workload);
+                    var message = snapshot.MessageFor(connection.DeltaBase, connection.DeltaScope, scope);
+                    connection.UpToDate = snapshot.Version;
+                    if (message is null)
+                    {
+                        // Nothing this proxy's Sidecar lets it see changed: it stays on the version it has.
+                        continue;
+                    }
+
                     connection.SentDelta = !message.Snapshot.Full;
                     connection.Sent = connection.DeltaBase = snapshot;
+                    connection.DeltaScope = scope;
                     if (!await WriteSnapshotAsync(connection, stream, message, cancellationToken))
                     {
                         return;
@@ -161,6 +170,7 @@ public partial class MeshDiscoveryService(
             // The proxy kept an older version, so no delta applies on top of what it has: the next push is full, and a
             // refused delta is sent again in full at once (it may have failed only for its base).
             connection.DeltaBase = null;
+            connection.DeltaScope = null;
             if (connection.Sent is { } refused && refused.Version == response.Version && connection.SentDelta)
             {
                 connection.Resend(refused);

@@ -27,6 +27,12 @@ public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Regis
 
     public MeshSnapshot? Sent { get; set; }
 
+    /// <summary>The scope <see cref="DeltaBase"/> was sent with: a delta must be for the same scope.</summary>
+    public ProxyScope? DeltaScope { get; set; }
+
+    /// <summary>The newest version this proxy has been brought up to: sent, or skipped because nothing it sees changed.</summary>
+    public string? UpToDate { get; set; }
+
     /// <summary>Whether the last push was sent as a delta.</summary>
     public bool SentDelta { get; set; }
 

@@ -100,38 +100,20 @@ public sealed partial class PushCoordinator(
         var sequence = _sequence + 1;
         var version = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var nonce = Guid.NewGuid().ToString("N");
-        ConfigSnapshot? delta = null;
-        if (previous is not null)
+        var delta = previous is null ? null : MeshSnapshot.Diff(version, nonce, previous.Version, documents, _documents, workloads, _workloads);
+        if (previous is not null && delta is null)
         {
-            delta = new ConfigSnapshot { Version = version, Nonce = nonce, Full = false, BaseVersion = previous.Version };
-            delta.Documents.AddRange(Changed(documents, _documents));
-            delta.RemovedDocuments.AddRange(_documents.Keys.Where(k => !documents.ContainsKey(k)));
-            delta.Workloads.AddRange(Changed(workloads, _workloads));
-            delta.RemovedWorkloads.AddRange(_workloads.Keys.Where(k => !workloads.ContainsKey(k)));
-            if (delta.Documents.Count + delta.RemovedDocuments.Count + delta.Workloads.Count + delta.RemovedWorkloads.Count == 0)
-            {
-                // Nothing a proxy sees changed (a health report that changed nothing, a file saved unchanged): no push.
-                return;
-            }
+            // Nothing a proxy sees changed (a health report that changed nothing, a file saved unchanged): no push.
+            return;
         }
 
         _sequence = sequence;
         (_documents, _workloads) = (documents, workloads);
-        connections.Publish(new MeshSnapshot(sequence, version, changedAt, () =>
-        {
-            var full = new ConfigSnapshot { Version = version, Nonce = nonce, Full = true };
-            full.Documents.AddRange(documents.Values);
-            full.Workloads.AddRange(workloads.Values);
-            return full;
-        }, delta));
+        connections.Publish(new MeshSnapshot(sequence, version, nonce, changedAt, documents, workloads, config.Sidecars, delta));
         metrics.Pushed(reasons, connections.Count);
         LogPublished(logger, version, string.Join(",", reasons), documents.Count, workloads.Count,
             delta is null ? "full" : $"delta of {delta.Documents.Count + delta.RemovedDocuments.Count} documents and {delta.Workloads.Count + delta.RemovedWorkloads.Count} workloads", connections.Count);
     }
-
-    private static IEnumerable<T> Changed<T>(Dictionary<string, T> current, Dictionary<string, T> previous)
-        where T : class =>
-        current.Where(entry => !previous.TryGetValue(entry.Key, out var before) || !(ReferenceEquals(before, entry.Value) || before.Equals(entry.Value))).Select(entry => entry.Value);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pushing version {Version} ({Reasons}): {Documents} documents, {Workloads} workloads, as a {Form} to {Proxies} proxies")]
     private static partial void LogPublished(ILogger logger, string version, string reasons, int documents, int workloads, string form, int proxies);

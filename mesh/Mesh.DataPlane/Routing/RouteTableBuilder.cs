@@ -86,7 +86,7 @@ public sealed class RouteTableBuilder
     }
 
     /// <summary>The root namespace, whose Sidecar without a selector is the mesh-wide default (as Istio's istio-system).</summary>
-    public const string RootNamespace = "istio-system";
+    public const string RootNamespace = Sidecar.RootNamespace;
 
     /// <summary>
     /// Istio's Sidecar scoping: the services this proxy may reach, from the Sidecar that applies to it (one selecting
@@ -94,9 +94,7 @@ public sealed class RouteTableBuilder
     /// </summary>
     private Func<MeshService, bool> EgressScope()
     {
-        var sidecar = _config.Sidecars.FirstOrDefault(s => s.Namespace == _proxy.Namespace && s.WorkloadSelector is { } selector && selector.Matches(_proxy.Labels))
-            ?? _config.Sidecars.FirstOrDefault(s => s.Namespace == _proxy.Namespace && s.WorkloadSelector is null)
-            ?? _config.Sidecars.FirstOrDefault(s => s.Namespace == RootNamespace && s.WorkloadSelector is null);
+        var sidecar = Sidecar.For(_config.Sidecars, _proxy.Namespace, _proxy.Labels);
         if (sidecar is null || sidecar.Egress.Count == 0)
         {
             return _ => true;

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Mesh.Contracts.Discovery;
@@ -96,16 +97,58 @@ public sealed class DeltaPushTests : IAsyncLifetime
         Assert.Equal(["DestinationRule/default/reviews"], next.Documents.Select(d => d.Key));
     }
 
-    private async Task<AsyncDuplexStreamingCall<ProxyMessage, ControlPlaneMessage>> ConnectAsync(string workload)
+    [Fact]
+    public async Task AProxyScopedByASidecar_IsSentOnlyTheNamespacesItSees()
+    {
+        await ApplyAsync("""
+            apiVersion: networking.istio.io/v1
+            kind: Sidecar
+            metadata:
+              name: default
+              namespace: shop
+            spec:
+              egress:
+              - hosts: ["./*", "istio-system/*"]
+            """);
+        using var outsider = await ConnectAsync("details-v1");
+        await NextAsync(outsider, s => s.Workloads.Any(w => w.Name == "details-v1"));
+
+        using var scoped = await ConnectAsync("cart-v1", "shop");
+        var seen = await NextAsync(scoped, s => s.Workloads.Any(w => w.Name == "cart-v1"));
+        Assert.DoesNotContain(seen.Workloads, w => w.Namespace == "default");
+        await AckAsync(scoped, seen);
+
+        // A workload joins a namespace the scoped proxy cannot see: the unscoped proxy hears of it, the scoped one does not...
+        using var joiner = await ConnectAsync("ratings-v1");
+        await NextAsync(outsider, s => s.Workloads.Any(w => w.Name == "ratings-v1"));
+        var status = await Eventually.Until(() => ProxyStatusAsync("cart-v1.shop"), s => s == "SYNCED", "the scoped proxy to count as synced");
+        Assert.Equal("SYNCED", status);
+
+        // ...and its next push is a delta from the version it has, skipping the one it did not need.
+        await ApplyAsync(Rule("reviews", "v5"));
+        var next = await NextAsync(scoped);
+        Assert.False(next.Full);
+        Assert.Equal(seen.Version, next.BaseVersion);
+        Assert.Equal(["DestinationRule/default/reviews"], next.Documents.Select(d => d.Key));
+        Assert.Empty(next.Workloads);
+    }
+
+    private async Task<string?> ProxyStatusAsync(string proxyId)
+    {
+        var rows = await _http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri(_controlPlane.AdminAddress, "/api/proxies"));
+        return rows.EnumerateArray().Where(r => r.GetProperty("proxyId").GetString() == proxyId).Select(r => r.GetProperty("status").GetString()).FirstOrDefault();
+    }
+
+    private async Task<AsyncDuplexStreamingCall<ProxyMessage, ControlPlaneMessage>> ConnectAsync(string workload, string ns = "default")
     {
         var call = new MeshDiscovery.MeshDiscoveryClient(_channel).Connect();
         await call.RequestStream.WriteAsync(new ProxyMessage
         {
             Hello = new ProxyHello
             {
-                ProxyId = $"{workload}.default",
+                ProxyId = $"{workload}.{ns}",
                 Kind = ProxyKind.Sidecar,
-                Workload = new Workload { Name = workload, Namespace = "default", Address = "127.0.0.1", Healthy = true, Labels = { ["app"] = workload.Split('-')[0] } },
+                Workload = new Workload { Name = workload, Namespace = ns, Address = "127.0.0.1", Healthy = true, Labels = { ["app"] = workload.Split('-')[0] } },
             },
         });
         return call;
