@@ -33,6 +33,7 @@ var scale = new List<ScaleResult>();
 foreach (var proxies in options.ScaleProxies)
 {
     scale.Add(await ScaleSimulation.RunAsync(proxies, options.Churn, Console.Out));
+    scale.Add(await ScaleSimulation.RunAsync(proxies, options.Churn, Console.Out, scoped: true));
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);

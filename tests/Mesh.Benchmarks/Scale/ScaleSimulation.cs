@@ -8,7 +8,11 @@ namespace Mesh.Benchmarks.Scale;
 /// <summary>The control plane's figures at one size: how long N proxies take to connect, one change's and a churn's convergence, its CPU and memory.</summary>
 public sealed record ScaleResult(
     int Proxies, double ConnectSeconds, Percentiles Single, Percentiles Churn, int ChurnChanges,
-    double PushesPerProxyInChurn, double ConnectCpuSeconds, double ChurnCpuSeconds, double RssMegabytes, double PeakRssMegabytes, int Unconverged, int Reconnects);
+    double PushesPerProxyInChurn, double ConnectCpuSeconds, double ChurnCpuSeconds, double RssMegabytes, double PeakRssMegabytes, int Unconverged, int Reconnects)
+{
+    /// <summary>Whether each namespace had a Sidecar limiting its proxies to their own namespace (and the changed one's).</summary>
+    public bool Scoped { get; init; }
+}
 
 public sealed record Percentiles(double P50, double P99, double Max)
 {
@@ -33,11 +37,18 @@ public static class ScaleSimulation
 {
     private const int Discovery = 19610, Admin = 19614;
 
-    public static async Task<ScaleResult> RunAsync(int proxies, TimeSpan churn, TextWriter log)
+    /// <param name="scoped">Give every namespace a Sidecar with egress <c>./*</c> and <c>bench/*</c>: each proxy then sees
+    /// its namespace's 100 workloads and the changed VirtualService, and a registration is pushed only to its namespace.</param>
+    public static async Task<ScaleResult> RunAsync(int proxies, TimeSpan churn, TextWriter log, bool scoped = false)
     {
         var changes = 1 + (int)(churn / TimeSpan.FromMilliseconds(100));
         var work = Directory.CreateTempSubdirectory("mesh-scale-").FullName;
         await File.WriteAllTextAsync(Path.Combine(work, "churn.yaml"), ChurnService(0) + "\n---\n" + Subsets);
+        if (scoped)
+        {
+            await File.WriteAllTextAsync(Path.Combine(work, "sidecars.yaml"), string.Join("\n---\n", Enumerable.Range(0, (proxies + 99) / 100).Select(SidecarFor)));
+        }
+
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "mesh-controlplane.dll")])
         {
             RedirectStandardOutput = true,
@@ -89,8 +100,8 @@ public static class ScaleSimulation
             var running = simulated.Select(p => Task.Run(() => p.RunAsync(stop.Token))).ToArray();
             await WaitAsync(Task.WhenAll(simulated.Select(p => p.Connected)), running, TimeSpan.FromMinutes(5), "every proxy connected");
             var connectSeconds = watch.Elapsed.TotalSeconds;
-            log.WriteLine($"scale {proxies}: all connected in {connectSeconds:0.00} s");
-            await QuietAsync(simulated, running);
+            log.WriteLine($"scale {proxies}{(scoped ? " scoped" : "")}: all connected in {connectSeconds:0.00} s");
+            await QuietAsync(admin, proxies, running);
             var connectCpu = ProcessStats.CpuSeconds(controlPlane.Id) - cpuStart;
             var rss = ProcessStats.RssMegabytes(controlPlane.Id);
 
@@ -117,7 +128,7 @@ public static class ScaleSimulation
             var unconverged = convergence.Times(1, changes).Count(double.IsNaN);
             return new ScaleResult(proxies, connectSeconds, single, churned, changes - 1,
                 (simulated.Sum(p => (long)p.Pushes) - pushesBefore) / (double)proxies, connectCpu, churnCpu, rss, PeakRss(controlPlane.Id), unconverged,
-                simulated.Sum(p => p.Reconnects));
+                simulated.Sum(p => p.Reconnects)) { Scoped = scoped };
         }
         catch (Exception e) when (controlPlane.HasExited)
         {
@@ -141,25 +152,34 @@ public static class ScaleSimulation
         }
     }
 
-    /// <summary>The pushes that registering N workloads caused are over: every proxy has the newest version and nothing new came for a second.</summary>
-    private static async Task QuietAsync(List<SimulatedProxy> proxies, Task[] running)
+    /// <summary>
+    /// The pushes that registering N workloads caused are over: the control plane reports every proxy SYNCED (which
+    /// counts scoped proxies that skipped versions they do not need), twice, a second apart.
+    /// </summary>
+    private static async Task QuietAsync(HttpClient admin, int proxies, Task[] running)
     {
         var deadline = Stopwatch.StartNew();
-        var (newest, since) = (-1L, Stopwatch.StartNew());
+        var synced = (Stopwatch?)null;
         while (deadline.Elapsed < TimeSpan.FromMinutes(2))
         {
-            var max = proxies.Max(p => p.Version);
-            if (max != newest)
+            using var rows = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("api/proxies"));
+            var all = rows.RootElement.GetArrayLength() == proxies
+                && rows.RootElement.EnumerateArray().All(r => r.GetProperty("status").GetString() == "SYNCED");
+            if (!all)
             {
-                (newest, since) = (max, Stopwatch.StartNew());
+                synced = null;
             }
-            else if (since.Elapsed >= TimeSpan.FromSeconds(1) && proxies.All(p => p.Version == newest))
+            else if (synced is null)
+            {
+                synced = Stopwatch.StartNew();
+            }
+            else if (synced.Elapsed >= TimeSpan.FromSeconds(1))
             {
                 return;
             }
 
             ThrowIfFailed(running);
-            await Task.Delay(50);
+            await Task.Delay(250);
         }
 
         throw new TimeoutException("the registration pushes did not settle within 2 minutes");
@@ -235,6 +255,17 @@ public static class ScaleSimulation
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
+
+    private static string SidecarFor(int ns) => $$"""
+        apiVersion: networking.istio.io/v1
+        kind: Sidecar
+        metadata:
+          name: default
+          namespace: ns-{{ns}}
+        spec:
+          egress:
+          - hosts: ["./*", "bench/*"]
+        """;
 
     private const string Subsets = """
         apiVersion: networking.istio.io/v1
