@@ -8,7 +8,10 @@ namespace Mesh.ControlPlane.Discovery;
 public sealed class ProxyConnections(IOptions<ControlPlaneOptions> options)
 {
     /// <summary>Bounds the full snapshots being written at once (see <see cref="ControlPlaneOptions.FullPushConcurrency"/>).</summary>
-    public SemaphoreSlim FullPushes { get; } = new(options.Value.FullPushConcurrency);
+    public SemaphoreSlim FullPushes { get; } = options.Value.FullPushConcurrency > 0 && options.Value.PushTimeout > TimeSpan.Zero
+        ? new(options.Value.FullPushConcurrency)
+        : throw new InvalidOperationException(
+            $"ControlPlane:FullPushConcurrency must be at least 1 (is {options.Value.FullPushConcurrency}) and ControlPlane:PushTimeout positive (is {options.Value.PushTimeout})");
 
     private readonly ConcurrentDictionary<Guid, ProxyConnection> _connections = new();
     private MeshSnapshot? _current;
