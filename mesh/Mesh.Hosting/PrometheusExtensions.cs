@@ -38,6 +38,8 @@ public static class PrometheusExtensions
             return Task.CompletedTask;
         });
 
+        // The console's traffic graph is built from this Prometheus, as Kiali's is.
+        mesh.ControlPlane.WithEnvironment("ControlPlane__Prometheus", $"http://{ServiceMeshExtensions.Localhost}:{port.ToString(CultureInfo.InvariantCulture)}");
         return mesh.Builder.AddExecutable(name, executable, directory,
                 $"--config.file={configFile}",
                 $"--storage.tsdb.path={Path.Combine(directory, "data")}",

@@ -32,7 +32,9 @@ public static class ServiceMeshExtensions
             .WithEnvironment("ControlPlane__StateDirectory", state)
             .WithEnvironment("ControlPlane__GrpcListen", Address(grpcPort))
             .WithEnvironment("ControlPlane__HttpListen", Address(httpPort))
-            .WithHttpHealthCheck("/health", endpointName: "http");
+            .WithHttpHealthCheck("/health", endpointName: "http")
+            // The mesh console, on the control plane's admin port, linked from the resource in the Aspire dashboard.
+            .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/console/", DisplayText = "Mesh console" });
         var mesh = new ServiceMesh(builder, controlPlane, new TProxy().ProjectPath) { ConfigDirectory = directory };
         controlPlane
             .WithEnvironment("ControlPlane__TokenKey", Convert.ToBase64String(mesh.TokenKey))

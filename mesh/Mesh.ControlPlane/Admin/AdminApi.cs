@@ -87,8 +87,7 @@ public static class AdminApi
             };
         });
 
-        api.MapGet("/analyze", (ConfigStore store, WorkloadRegistry registry) =>
-            ConfigAnalyzer.Analyze(store.Current, registry.Snapshot()).Select(Describe));
+        api.MapGet("/analyze", (ConfigStore store) => store.Analyze().Select(Describe));
 
         api.MapGet("/registry", (WorkloadRegistry registry) =>
         {

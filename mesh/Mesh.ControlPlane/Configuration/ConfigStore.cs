@@ -88,6 +88,42 @@ public sealed partial class ConfigStore
         }
     }
 
+    /// <summary>
+    /// The served config analyzed now, as <c>meshctl analyze --live</c> would: what loading its files found, and the
+    /// cross-resource checks against today's registry (a subset whose workloads went away shows here, not at apply time).
+    /// </summary>
+    public IReadOnlyList<Finding> Analyze()
+    {
+        lock (_lock)
+        {
+            return [.. _fileFindings, .. _discoveredFindings, .. ConfigAnalyzer.Analyze(Current, _registry.Snapshot())];
+        }
+    }
+
+    /// <summary>
+    /// What applying the YAML would find, against the whole set it would make, without applying it (as
+    /// <c>kubectl apply --dry-run=server</c>): the console's wizard previews with it.
+    /// </summary>
+    public IReadOnlyList<Finding> DryRun(string yaml, string source)
+    {
+        var loaded = ConfigLoader.LoadText(yaml, source);
+        if (loaded.HasErrors)
+        {
+            return loaded.Findings;
+        }
+
+        lock (_lock)
+        {
+            var applied = new Dictionary<string, MeshResource?>(_applied, StringComparer.Ordinal);
+            foreach (var resource in loaded.Resources)
+            {
+                applied[resource.Key] = resource;
+            }
+
+            return [.. loaded.Findings, .. Candidate(_files, _fileFindings, applied).Findings];
+        }
+    }
+
     /// <summary>Deletes a resource by key (<c>Kind/namespace/name</c>). Returns false when no such resource is served.</summary>
     public bool Delete(string key, out IReadOnlyList<Finding> findings)
     {
@@ -157,14 +193,21 @@ public sealed partial class ConfigStore
         TryAccept(loaded.Resources, loaded.Findings, _applied, $"{_directory} ({reason})");
     }
 
-    private IReadOnlyList<Finding> TryAccept(IReadOnlyList<MeshResource> files, IReadOnlyList<Finding> fileFindings,
-        Dictionary<string, MeshResource?> applied, string source)
+    /// <summary>The set the sources would make together (API over discovered over folder, by key), and its findings.</summary>
+    private (ConfigSet Set, IReadOnlyList<Finding> Findings) Candidate(IReadOnlyList<MeshResource> files, IReadOnlyList<Finding> fileFindings,
+        Dictionary<string, MeshResource?> applied)
     {
         var discovered = _discovered.Where(r => !applied.ContainsKey(r.Key)).ToArray();
         var merged = files.Where(r => !applied.ContainsKey(r.Key) && !discovered.Any(d => d.Key == r.Key))
             .Concat(discovered).Concat(applied.Values.OfType<MeshResource>()).ToArray();
         var candidate = new ConfigSet(merged);
-        var findings = fileFindings.Concat(_discoveredFindings).Concat(ConfigAnalyzer.Analyze(candidate, _registry.Snapshot())).ToArray();
+        return (candidate, fileFindings.Concat(_discoveredFindings).Concat(ConfigAnalyzer.Analyze(candidate, _registry.Snapshot())).ToArray());
+    }
+
+    private IReadOnlyList<Finding> TryAccept(IReadOnlyList<MeshResource> files, IReadOnlyList<Finding> fileFindings,
+        Dictionary<string, MeshResource?> applied, string source)
+    {
+        var (candidate, findings) = Candidate(files, fileFindings, applied);
         if (findings.Any(f => f.Severity == Severity.Error))
         {
             Reject(findings, source);
@@ -180,7 +223,7 @@ public sealed partial class ConfigStore
             LogWarning(_logger, warning.ToString());
         }
 
-        LogAccepted(_logger, Status.Revision, merged.Length, source);
+        LogAccepted(_logger, Status.Revision, candidate.Resources.Count, source);
         _notifier.Notify("config");
         return findings;
     }

@@ -1,5 +1,6 @@
 using Mesh.ControlPlane.Admin;
 using Mesh.ControlPlane.Configuration;
+using Mesh.ControlPlane.Console;
 using Mesh.ControlPlane.Discovery;
 using Mesh.ControlPlane.Registry;
 using Mesh.ControlPlane.Telemetry;
@@ -47,6 +48,8 @@ public static class ControlPlaneHostingExtensions
         builder.Services.AddHostedService<PushCoordinator>();
         builder.Services.AddGrpc();
         builder.Services.AddHttpClient("proxy-admin");
+        builder.Services.AddHttpClient(Console.TopologySource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<Console.TopologySource>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ControlPlaneMetrics.MeterName).AddPrometheusExporter(o =>
         {
             // Istio's names as they are: istio_requests_total already ends in _total, pilot_xds_pushes never does.
@@ -84,8 +87,9 @@ public static class ControlPlaneHostingExtensions
             InjectionWebhook.Map(app, $"*:{Parse(options.WebhookListen).Port}");
         }
 
+        app.MapMeshConsole(httpHost);
         app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);
-        app.MapGet("/", () => Results.Text("mesh control plane: admin API under /api, metrics at /metrics")).RequireHost(httpHost);
+        app.MapGet("/", () => Results.Text("mesh control plane: console at /console/, admin API under /api, metrics at /metrics")).RequireHost(httpHost);
         return app;
     }
 

@@ -80,4 +80,16 @@ public sealed class ControlPlaneOptions
     /// Without it the CA issues no certificates and the mesh runs without mTLS.
     /// </summary>
     public string? TokenKey { get; set; }
+
+    /// <summary>
+    /// The Prometheus that scrapes the proxies (its base address). The console's graph is built from it, as Kiali's is;
+    /// without one the console shows config, validations and proxies but no traffic.
+    /// </summary>
+    public string? Prometheus { get; set; }
+
+    /// <summary>The share of 5xx answers at which the console marks a node or edge degraded (Kiali's tolerance; 1 %).</summary>
+    public double ConsoleDegradedErrorRate { get; set; } = 0.01;
+
+    /// <summary>The share of 5xx answers at which it is failing (20 %).</summary>
+    public double ConsoleFailingErrorRate { get; set; } = 0.20;
 }
