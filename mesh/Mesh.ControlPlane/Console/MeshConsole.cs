@@ -26,8 +26,8 @@ public static class MeshConsole
 
     public static WebApplication MapMeshConsole(this WebApplication app, string host)
     {
-        app.MapGet(Path, () => Results.Redirect($"{Path}/")).RequireHost(host);
-        app.MapGet($"{Path}/", () => Results.Redirect($"{Path}/graph.html")).RequireHost(host);
+        // "/console" and "/console/" are one route: both open the graph.
+        app.MapGet(Path, () => Results.Redirect($"{Path}/graph.html")).RequireHost(host);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(PagesDirectory), RequestPath = Path });
 
         var api = app.MapGroup("/api").RequireHost(host);
@@ -156,7 +156,13 @@ public static class MeshConsole
         bool Selects(WorkloadSelector? selector, string ns) => workloads.Any(w =>
             (ns == w.Namespace || ns == Sidecar.RootNamespace) && (selector is null || selector.Matches(w.Labels)));
 
-        return config.VirtualServices.Where(vs => vs.Hosts.Any(h => ForHost(h, vs.Namespace))).Cast<MeshResource>()
+        // A VirtualService shapes a service's traffic when it routes the service's host inside the mesh, or sends
+        // traffic to it (a gateway's routes); a gateway's catch-all host alone does not.
+        bool Routes(VirtualService vs) =>
+            ((vs.Gateways.Count == 0 || vs.Gateways.Contains(VirtualService.MeshGateway)) && vs.Hosts.Any(h => ForHost(h, vs.Namespace)))
+            || vs.Http.Any(r => r.Route.Any(d => hosts.Contains(Hostnames.Qualify(d.Destination.Host, vs.Namespace))));
+
+        return config.VirtualServices.Where(Routes).Cast<MeshResource>()
             .Concat(config.DestinationRules.Where(r => ForHost(r.Host, r.Namespace)))
             .Concat(config.PeerAuthentications.Where(p => Selects(p.Selector, p.Namespace)))
             .Concat(config.AuthorizationPolicies.Where(p => Selects(p.Selector, p.Namespace)))

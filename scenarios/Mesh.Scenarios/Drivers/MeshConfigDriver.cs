@@ -33,6 +33,24 @@ public sealed class MeshConfigDriver(RunningMesh mesh, HttpClient http, ControlP
         await controlPlane.WaitUntilSyncedAsync(TimeSpan.FromMinutes(1), newerThan: before);
     }
 
+    /// <summary>Sends YAML to the control plane and returns its answer, refused or not (what a user sees from <c>meshctl apply</c>).</summary>
+    public async Task<(HttpStatusCode Status, string Body)> SubmitAsync(string yaml, string source)
+    {
+        using var content = new StringContent(yaml);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(mesh.ControlPlane, "/api/config")) { Content = content };
+        request.Headers.Add("X-Mesh-Source", source);
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            Track(ConfigLoader.LoadText(yaml, source).Resources.Select(r => r.Key));
+        }
+
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Notes resources applied another way (the console), so the scenario's cleanup resets them too.</summary>
+    public void Track(IEnumerable<string> keys) => _applied.AddRange(keys);
+
     Task IMeshConfigClient.ApplyAsync(string yaml, string source, CancellationToken cancellationToken) => ApplyTextAsync(yaml, source);
 
     /// <summary>Deletes one resource through the admin API (as <c>meshctl delete</c>) and waits until every proxy has the result.</summary>

@@ -58,9 +58,9 @@ function layout(nodes, edges) {
     const weight = n => { const ys = callers(n); return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : 0; };
     column.sort((a, b) => weight(a) - weight(b) || a.label.localeCompare(b.label));
     const top = 50 + (rows - column.length) * 50;
-    column.forEach((n, i) => position.set(n.id, { x: 80 + r * 210, y: top + i * 100 }));
+    column.forEach((n, i) => position.set(n.id, { x: 70 + r * 185, y: top + i * 100 }));
   });
-  return { position, width: 40 + columns.length * 210, height: 40 + rows * 100 };
+  return { position, width: 30 + columns.length * 185, height: 40 + rows * 100 };
 }
 
 function svg(tag, attributes = {}, ...children) {
@@ -74,7 +74,7 @@ function draw({ nodes, edges }) {
   const box = document.getElementById("graph");
   if (nodes.length === 0) { box.replaceChildren(el("p", { style: "padding: 12px" }, "No traffic in this window.")); return; }
   const { position, width, height } = layout(nodes, edges);
-  const root = svg("svg", { width: "100%", style: `min-width: ${Math.round(width * 0.75)}px; max-width: ${width}px`, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-labelledby": "graph-title" },
+  const root = svg("svg", { width: "100%", style: `min-width: ${Math.round(width * 0.6)}px; max-width: ${width}px`, viewBox: `0 0 ${width} ${height}`, role: "group", "aria-labelledby": "graph-title" },
     svg("title", { id: "graph-title" }, `Traffic graph: ${nodes.length} nodes, ${edges.length} edges. The table below lists every edge.`),
     svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
       svg("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "#8c959f" }))));
@@ -168,7 +168,8 @@ function certificate(cert) {
 }
 
 function listEdges({ edges }) {
-  const rows = edges.map(e => el("tr", { "data-source": label(e.source), "data-target": label(e.target), "data-share": e.share.toFixed(4), "data-rps": e.rps.toFixed(3) },
+  const rows = edges.map(e => el("tr", { "data-source": label(e.source), "data-target": label(e.target), "data-share": e.share.toFixed(4),
+      "data-rps": e.rps.toFixed(3), "data-mtls": e.mtlsShare >= 0.99 ? "yes" : "no" },
     el("td", {}, label(e.source)), el("td", {}, label(e.target)), el("td", {}, e.service),
     el("td", { class: "num" }, rps(e.rps)), el("td", { class: "num" }, percent(e.share)), el("td", { class: "num" }, percent(e.errorRate)),
     el("td", { class: "num" }, ms(e.p99)), el("td", {}, e.mtlsShare >= 0.99 ? "yes" : e.mtlsShare > 0 ? percent(e.mtlsShare) : "no"),
