@@ -42,6 +42,9 @@ public sealed class MeshRequest(BoundListener listener, long startTimestamp)
 
     public int Attempts { get; set; }
 
+    /// <summary>The attempts toward the chosen cluster (the transformer reserves retries through it).</summary>
+    public AttemptLoop? Attempt { get; set; }
+
     /// <summary>Set by the transformer when it held back a retriable response and reserved a retry.</summary>
     public bool RetryReserved { get; set; }
 

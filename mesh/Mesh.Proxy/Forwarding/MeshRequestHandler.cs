@@ -302,10 +302,12 @@ internal sealed partial class MeshRequestHandler(
         return true;
     }
 
-    /// <summary>The attempt loop: endpoint, circuit breaker, forward, and retry within the policy and the budget.</summary>
+    /// <summary>
+    /// The attempts, by the data plane's <see cref="AttemptLoop"/> (the simulator runs the same one): this proxy only
+    /// sends each attempt with YARP's forwarder and turns how the loop ended into a local reply.
+    /// </summary>
     private async Task AttemptAsync(HttpContext context, MeshRequest mesh, CompiledRoute route, ClusterState cluster, CancellationToken cancellation)
     {
-        var policy = route.Retry;
         var body = new ReplayableRequestBody(context.Request.Body, ReplayableRequestBody.DefaultLimit, context.Request.ContentLength);
         context.Request.Body = body;
         if (route.Mirrors.Count > 0)
@@ -313,135 +315,95 @@ internal sealed partial class MeshRequestHandler(
             await mirror.PrepareAsync(context, route);
         }
 
-        cluster.RetryBudget.RecordRequest();
-        var tried = new List<EndpointState>();
-        var mirrored = false;
-        var isRetry = false;
-        while (true)
-        {
-            var endpoint = cluster.Pick(new LoadBalancingContext(random, HashKey(context, cluster.Config.Policy?.LoadBalancer?.ConsistentHash)),
-                policy.AvoidPreviousHosts ? tried : null);
-            if (endpoint is null)
-            {
-                await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream", _flagsHeader);
-                return;
-            }
-
-            tried.Add(endpoint);
-            mesh.Endpoint = endpoint.Endpoint;
-            mesh.UpstreamAuthority = UpstreamAuthority(context, mesh, route.Rule?.Rewrite);
-            if (!mirrored && route.Mirrors.Count > 0)
-            {
-                mirror.Mirror(context, mesh, route);
-                mirrored = true;
-            }
-
-            using var lease = await cluster.ConnectionPool.AcquireAsync(cancellation);
-            if (lease is null)
-            {
-                ReleaseRetry(cluster, ref isRetry);
-                await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamOverflow, "upstream connect error or disconnect/reset before headers. reset reason: overflow", _flagsHeader);
-                return;
-            }
-
-            var outcome = await ForwardOnceAsync(context, mesh, endpoint, policy, body, cancellation);
-            ReleaseRetry(cluster, ref isRetry);
-            cluster.Report(endpoint, outcome.Outcome);
-            if (outcome.Error == ForwarderError.None && !mesh.RetryReserved)
-            {
-                return;
-            }
-
-            if (!mesh.RetryReserved && outcome.Error != ForwarderError.None)
-            {
-                // The upstream answered before reading the whole body (e.g. an early 503): the answer went out whole.
-                if (context.Response.HasStarted && outcome.Error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled)
-                {
-                    return;
-                }
-
-                if (context.Response.HasStarted || cancellation.IsCancellationRequested || !TryReserveRetry(mesh, policy, cluster, outcome.Outcome, body))
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    await ReportErrorAsync(context, mesh, outcome.Outcome, outcome.Error);
-                    return;
-                }
-            }
-
-            // A retry was reserved (budget and breaker taken): reset what the attempt left on the response and go again.
-            isRetry = true;
-            cluster.RecordRetry();
-            mesh.RetryReserved = false;
-            ResetResponse(context);
-            if (!body.Rewind())
-            {
-                ReleaseRetry(cluster, ref isRetry);
-                mesh.Flags |= ResponseFlags.UpstreamRetryLimitExceeded;
-                await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionTermination, "upstream reset; the request body was too large to retry", _flagsHeader);
-                return;
-            }
-
-            await Task.Delay(policy.Backoff(mesh.Attempts, random), time, cancellation);
-        }
-    }
-
-    private async Task<(ForwarderError Error, AttemptOutcome Outcome)> ForwardOnceAsync(
-        HttpContext context, MeshRequest mesh, EndpointState endpoint, RetryPolicy policy, ReplayableRequestBody body, CancellationToken cancellation)
-    {
-        var config = mesh.Cluster!.IsInbound
-            ? (mesh.Cluster.Protocol.IsHttp2() ? Http2 : Http11)
-            : (endpoint.Endpoint.Workload.HasSidecar || mesh.Cluster.Protocol.IsHttp2() ? Http2 : Http11);
-        using var perTry = policy.PerTryTimeout is { } perTryTimeout ? CancellationTokenSource.CreateLinkedTokenSource(cancellation) : null;
-        perTry?.CancelAfter(policy.PerTryTimeout!.Value);
-        mesh.Attempts++;
-        mesh.Outcome = null;
-        endpoint.RequestStarted();
-        ForwarderError error;
+        var loop = new AttemptLoop(route.Retry, cluster, random, time, HashKey(context, cluster.Config.Policy?.LoadBalancer?.ConsistentHash));
+        mesh.Attempt = loop;
+        var transport = new ForwarderTransport(forwarder, upstream, transformer, identity.Enabled, mirror, context, mesh, route, body);
+        AttemptsEnd end;
         try
         {
-            var client = upstream.For(mesh.Cluster.Policy?.ConnectionPool);
-            var scheme = endpoint.Endpoint.MutualTls && identity.Enabled && !mesh.Cluster.IsInbound ? "https" : "http";
-            error = await forwarder.SendAsync(context, $"{scheme}://{endpoint.Endpoint.Authority}", client, config, transformer, perTry?.Token ?? cancellation);
+            end = await loop.RunAsync(transport, cancellation);
         }
         finally
         {
-            endpoint.RequestFinished();
+            mesh.Flags |= loop.Flags & ResponseFlags.UpstreamRetryLimitExceeded;
         }
 
-        if (error == ForwarderError.None)
+        switch (end)
         {
-            return (error, mesh.Outcome ?? AttemptOutcome.Response(context.Response.StatusCode));
+            case AttemptsEnd.NoHealthyUpstream:
+                await LocalReply.WriteAsync(context, 503, ResponseFlags.NoHealthyUpstream, "no healthy upstream", _flagsHeader);
+                break;
+            case AttemptsEnd.Overflow:
+                await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamOverflow, "upstream connect error or disconnect/reset before headers. reset reason: overflow", _flagsHeader);
+                break;
+            case AttemptsEnd.NotReplayable:
+                await LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionTermination, "upstream reset; the request body was too large to retry", _flagsHeader);
+                break;
+            case AttemptsEnd.Failed:
+                await ReportErrorAsync(context, mesh, loop.Outcome!.Value, transport.LastError);
+                break;
         }
-
-        var failure = perTry?.IsCancellationRequested == true && !cancellation.IsCancellationRequested
-            ? UpstreamFailure.Timeout
-            : Classify(error, context.Features.Get<IForwarderErrorFeature>()?.Exception);
-        return (error, mesh.Outcome ?? AttemptOutcome.Failed(failure));
     }
 
-    /// <summary>Takes a retry from the policy, the retry budget and the circuit breaker's retry limit, or marks URX.</summary>
-    internal static bool TryReserveRetry(MeshRequest mesh, RetryPolicy policy, ClusterState cluster, AttemptOutcome outcome, ReplayableRequestBody? body)
+    /// <summary>One request's attempts over YARP's forwarder: what the loop sends and how a retry is prepared.</summary>
+    private sealed class ForwarderTransport(IHttpForwarder forwarder, UpstreamInvoker upstream, MeshTransformer transformer, bool mutualTls,
+        RequestMirror mirror, HttpContext context, MeshRequest mesh, CompiledRoute route, ReplayableRequestBody body) : IAttemptTransport
     {
-        if (!policy.IsRetriable(outcome))
+        private bool _mirrored;
+
+        public ForwarderError LastError { get; private set; }
+
+        public bool BodyReplayable => body.CanReplay;
+
+        public bool ResponseStarted => context.Response.HasStarted;
+
+        public void OnEndpoint(EndpointState endpoint)
         {
-            return false;
+            mesh.Endpoint = endpoint.Endpoint;
+            mesh.UpstreamAuthority = UpstreamAuthority(context, mesh, route.Rule?.Rewrite);
+            if (!_mirrored && route.Mirrors.Count > 0)
+            {
+                mirror.Mirror(context, mesh, route);
+                _mirrored = true;
+            }
         }
 
-        if (mesh.Attempts > policy.Retries || body?.CanReplay == false || !cluster.RetryBudget.TryRetry() || !cluster.ConnectionPool.TryStartRetry())
+        public async ValueTask<AttemptResult> SendAsync(EndpointState endpoint, CancellationToken cancellationToken)
         {
-            mesh.Flags |= ResponseFlags.UpstreamRetryLimitExceeded;
-            return false;
+            var cluster = mesh.Cluster!;
+            var config = cluster.IsInbound
+                ? (cluster.Protocol.IsHttp2() ? Http2 : Http11)
+                : (endpoint.Endpoint.Workload.HasSidecar || cluster.Protocol.IsHttp2() ? Http2 : Http11);
+            mesh.Attempts++;
+            mesh.Outcome = null;
+            var client = upstream.For(cluster.Policy?.ConnectionPool);
+            var scheme = endpoint.Endpoint.MutualTls && mutualTls && !cluster.IsInbound ? "https" : "http";
+            var error = await forwarder.SendAsync(context, $"{scheme}://{endpoint.Endpoint.Authority}", client, config, transformer, cancellationToken);
+            LastError = error;
+            if (mesh.RetryReserved)
+            {
+                return new AttemptResult(mesh.Outcome!.Value, RetryReserved: true);
+            }
+
+            if (error == ForwarderError.None)
+            {
+                return new AttemptResult(mesh.Outcome ?? AttemptOutcome.Response(context.Response.StatusCode), Delivered: true);
+            }
+
+            // The upstream answered before reading the whole body (e.g. an early 503): the answer went out whole.
+            if (context.Response.HasStarted && error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled)
+            {
+                return new AttemptResult(mesh.Outcome ?? AttemptOutcome.Response(context.Response.StatusCode), Delivered: true);
+            }
+
+            return new AttemptResult(mesh.Outcome ?? AttemptOutcome.Failed(Classify(error, context.Features.Get<IForwarderErrorFeature>()?.Exception)));
         }
 
-        return true;
-    }
-
-    private static void ReleaseRetry(ClusterState cluster, ref bool isRetry)
-    {
-        if (isRetry)
+        public bool PrepareRetry()
         {
-            cluster.ConnectionPool.RetryFinished();
-            isRetry = false;
+            mesh.RetryReserved = false;
+            ResetResponse(context);
+            return body.Rewind();
         }
     }
 

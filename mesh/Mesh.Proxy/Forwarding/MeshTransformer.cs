@@ -66,13 +66,16 @@ internal sealed class MeshTransformer(ProxyIdentity identity, Microsoft.Extensio
             mesh.Outcome = AttemptOutcome.Response((int)proxyResponse.StatusCode, grpcStatus);
 
             // A retriable answer is held back (nothing is copied to the client) when a retry can be reserved.
-            if (mesh.Route is { Retry.Retries: > 0 } route && mesh.ClusterState is { } cluster &&
-                MeshRequestHandler.TryReserveRetry(mesh, route.Retry, cluster, mesh.Outcome.Value, httpContext.Request.Body as Resilience.ReplayableRequestBody))
+            if (mesh.Route is { Retry.Retries: > 0 } && mesh.Attempt is { } attempts &&
+                attempts.TryReserveRetry(mesh.Outcome.Value, (httpContext.Request.Body as Resilience.ReplayableRequestBody)?.CanReplay != false))
             {
                 mesh.RetryReserved = true;
                 (httpContext.Request.Body as Resilience.ReplayableRequestBody)?.Freeze();
                 return false;
             }
+
+            // Retries ran out on this answer (URX): the flag goes out with it, in the header and the metrics.
+            mesh.Flags |= (mesh.Attempt?.Flags ?? ResponseFlags.None) & ResponseFlags.UpstreamRetryLimitExceeded;
         }
 
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
