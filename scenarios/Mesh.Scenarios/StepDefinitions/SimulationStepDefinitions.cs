@@ -14,6 +14,7 @@ namespace Mesh.Scenarios.StepDefinitions;
 public sealed class SimulationStepDefinitions(TrafficDriver traffic)
 {
     private SimulatedTopology? _topology;
+    private bool _bookinfo;
     private readonly List<string> _routing = [];
     private readonly List<FailureEvent> _events = [];
     private SimulationResult? _result;
@@ -24,7 +25,17 @@ public sealed class SimulationStepDefinitions(TrafficDriver traffic)
     public void GivenASimulatedMesh(int services, int replicas, int rate) => _topology = SyntheticTopology.Layered(services, replicas, rate);
 
     [Given("the simulated Bookinfo, taking {int} requests per second")]
-    public void GivenTheSimulatedBookinfo(int rate) => _topology = Bookinfo(rate);
+    public void GivenTheSimulatedBookinfo(int rate) => (_topology, _bookinfo) = (Bookinfo(rate), true);
+
+    /// <summary>The simulated Bookinfo starts from the mesh's config folder (its DestinationRules' subsets), as the real control plane does.</summary>
+    private void UseTheMeshConfigFolder()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "config");
+        if (!_routing.Contains(folder))
+        {
+            _routing.Insert(0, folder);
+        }
+    }
 
     [Given("the simulation runs with routing {string}")]
     public void GivenTheSimulationRunsWithRouting(string file) => _routing.Add(MeshConfigDriver.Sample(file));
@@ -44,7 +55,7 @@ public sealed class SimulationStepDefinitions(TrafficDriver traffic)
     {
         // The real load's own rate and length, in the open model: as many requests, as fast, as the real mesh was sent.
         var report = traffic.LastReport ?? throw new InvalidOperationException("no real load has run in this scenario");
-        _topology = Bookinfo(report.Requests / report.Elapsed.TotalSeconds);
+        (_topology, _bookinfo) = (Bookinfo(report.Requests / report.Elapsed.TotalSeconds), true);
         Run(report.Elapsed, seed);
     }
 
@@ -100,10 +111,25 @@ public sealed class SimulationStepDefinitions(TrafficDriver traffic)
 
     private void Run(TimeSpan duration, int seed)
     {
-        var loaded = ConfigLoader.LoadPaths(_routing);
-        Assert.False(loaded.HasErrors, string.Join('\n', loaded.Findings));
+        if (_bookinfo)
+        {
+            UseTheMeshConfigFolder();
+        }
+
+        // Later files replace earlier resources of the same kind, namespace and name, as applying them to the control plane does.
+        var resources = new Dictionary<string, Config.Model.MeshResource>(StringComparer.Ordinal);
+        foreach (var path in _routing)
+        {
+            var loaded = ConfigLoader.LoadPaths([path]);
+            Assert.False(loaded.HasErrors, string.Join('\n', loaded.Findings));
+            foreach (var resource in loaded.Resources)
+            {
+                resources[resource.Key] = resource;
+            }
+        }
+
         var topology = (_topology ?? throw new InvalidOperationException("no simulated mesh was given")) with { Events = [.. _topology.Events, .. _events] };
-        _result = new MeshSimulation(topology, new ConfigSet(loaded.Resources), new SimulationOptions(seed)).Run(duration);
+        _result = new MeshSimulation(topology, new ConfigSet(resources.Values), new SimulationOptions(seed)).Run(duration);
         Support.RunReport.Add($"Simulation: {_result.Metrics.IngressRequests:N0} requests over {duration.TotalSeconds:0} s of virtual time in {_result.WallTime.TotalSeconds:0.0} s, {_result.SuccessPercent:0.###}% succeeded\n\n");
     }
 
