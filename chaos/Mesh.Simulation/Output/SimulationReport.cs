@@ -101,6 +101,15 @@ public static class SimulationReport
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{left}\" y=\"{y - 9}\" width=\"12\" height=\"3\" fill=\"{colours[i]}\"/><text x=\"{left + 18}\" y=\"{y}\">{services[i]}</text>\n");
         }
 
+        // The failure timeline, as dashed lines across both panels.
+        foreach (var e in result.Topology.Events.Where(e => e.At.TotalSeconds <= end))
+        {
+            var x = left + (width - left - 20) * e.At.TotalSeconds / end;
+            var what = e.Recover ? "recovers" : e.Crash ? "crashes" : string.Join(", ", new[] { e.ErrorRate is { } r ? $"{r:0.##} errors" : null, e.Slowdown is { } f ? $"{f:0.#}x slower" : null }.OfType<string>());
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x:0.#}\" x2=\"{x:0.#}\" y1=\"{top}\" y2=\"{top + 2 * panel + gap}\" stroke=\"#57606a\" stroke-dasharray=\"4 4\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 4:0.#}\" y=\"{top + panel + 34}\" fill=\"#57606a\">{e.At.TotalSeconds:0} s: {e.Service} {what}</text>\n");
+        }
+
         svg.Append("</svg>\n");
         return svg.ToString();
 
