@@ -77,7 +77,9 @@ public class FindingCodeTests
     public void BookinfoConfigAndSamples_AreClean()
     {
         var paths = new[] { "config", "samples" }.Select(p => Path.Combine(AppContext.BaseDirectory, p));
-        foreach (var file in paths.SelectMany(p => Directory.EnumerateFiles(p, "*.yaml", SearchOption.AllDirectories)))
+        // samples/simulation holds the simulator's topologies and configs for other meshes: Mesh.Simulation.Tests checks those.
+        var simulation = Path.Combine(AppContext.BaseDirectory, "samples", "simulation");
+        foreach (var file in paths.SelectMany(p => Directory.EnumerateFiles(p, "*.yaml", SearchOption.AllDirectories)).Where(f => !f.StartsWith(simulation, StringComparison.Ordinal)))
         {
             var loaded = ConfigLoader.LoadPaths([file, Path.Combine(AppContext.BaseDirectory, "config", "destination-rule-all.yaml")]);
             var findings = loaded.Findings.Concat(ConfigAnalyzer.Analyze(new ConfigSet(loaded.Resources), Registry())).Where(f => f.Code != "MESH112");
