@@ -34,6 +34,7 @@ public sealed class MeshSimulation
     private readonly SystemRandomSource _random;
     private readonly SimulationOptions _options;
     private readonly Dictionary<string, Replica> _byAuthority = new(StringComparer.Ordinal);
+    private readonly Dictionary<ClusterEndpoint, Replica> _byEndpoint = new(ReferenceEqualityComparer.Instance);
     private readonly List<Replica> _replicas = [];
     private readonly Dictionary<(string App, string Version), RouteTable> _tables = [];
     private readonly ServiceRegistry _registry;
@@ -141,6 +142,17 @@ public sealed class MeshSimulation
         }
     }
 
+    /// <summary>The replica behind an endpoint, keyed by the endpoint object itself once seen (its authority is a new string each time).</summary>
+    private Replica ReplicaAt(ClusterEndpoint endpoint)
+    {
+        if (!_byEndpoint.TryGetValue(endpoint, out var replica))
+        {
+            _byEndpoint[endpoint] = replica = _byAuthority[endpoint.Authority];
+        }
+
+        return replica;
+    }
+
     private RouteTable TableFor(Workload workload)
     {
         var key = (workload.App, workload.Version);
@@ -165,10 +177,7 @@ public sealed class MeshSimulation
         {
             var time = mesh._time;
             var started = time.Elapsed;
-            var model = mesh._topology.Service(service)!;
-            var host = Hostnames.ServiceHost(service, mesh._topology.Namespace);
-            var request = new RequestView("GET", $"{service}:{model.Port}", path, headers);
-            var route = _table.Listener(RouteTable.OutboundKey(host, model.Port))?.SelectVirtualHost(request.Authority)?.Match(request);
+            var (model, route) = RouteFor(service, path, headers);
             var status = 0;
             var flags = ResponseFlags.None;
             Replica? reached = null;
@@ -229,6 +238,26 @@ public sealed class MeshSimulation
             return status;
         }
 
+        private readonly Dictionary<(string Service, string Path, IReadOnlyDictionary<string, string> Headers), (ServiceModel, CompiledRoute?)> _routes = [];
+
+        /// <summary>
+        /// The route a call takes, matched by the route table as the proxy matches it. A simulated caller sends the same
+        /// request every time for one call of the topology, so the match is made once per call and kept.
+        /// </summary>
+        private (ServiceModel Model, CompiledRoute? Route) RouteFor(string service, string path, IReadOnlyDictionary<string, string> headers)
+        {
+            if (!_routes.TryGetValue((service, path, headers), out var found))
+            {
+                var model = mesh._topology.Service(service)!;
+                var host = Hostnames.ServiceHost(service, mesh._topology.Namespace);
+                var request = new RequestView("GET", $"{service}:{model.Port}", path, headers);
+                found = (model, _table.Listener(RouteTable.OutboundKey(host, model.Port))?.SelectVirtualHost(request.Authority)?.Match(request));
+                _routes[(service, path, headers)] = found;
+            }
+
+            return found;
+        }
+
         private ClusterState? Cluster(string name)
         {
             if (!Clusters.TryGetValue(name, out var state) && _table.Cluster(name) is { } config)
@@ -255,7 +284,7 @@ public sealed class MeshSimulation
 
         public async ValueTask<AttemptResult> SendAsync(EndpointState endpoint, CancellationToken cancellationToken)
         {
-            var replica = mesh._byAuthority[endpoint.Endpoint.Authority];
+            var replica = mesh.ReplicaAt(endpoint.Endpoint);
             Reached = replica;
             if (replica.Crashed)
             {
@@ -330,17 +359,17 @@ public sealed class MeshSimulation
         {
             await Task.Delay(Latency(), mesh._time);
             var failed = false;
-            var calls = (Version.Calls ?? Service.Calls).Where(c => c.Probability >= 1 || mesh._random.NextDouble() < c.Probability).ToArray();
+            var calls = Version.Calls ?? Service.Calls;
             if (Service.Parallel)
             {
-                var answers = await Task.WhenAll(calls.Select(c => Sidecar.CallAsync(c.To, c.Path, headers)));
+                var answers = await Task.WhenAll(calls.Where(Made).Select(c => Sidecar.CallAsync(c.To, c.Path, headers)));
                 failed = answers.Any(s => s >= 500);
             }
             else
             {
                 foreach (var call in calls)
                 {
-                    if (await Sidecar.CallAsync(call.To, call.Path, headers) >= 500)
+                    if (Made(call) && await Sidecar.CallAsync(call.To, call.Path, headers) >= 500)
                     {
                         failed = true;
                         break;
@@ -350,6 +379,9 @@ public sealed class MeshSimulation
 
             return failed ? 500 : ErrorRate > 0 && mesh._random.NextDouble() < ErrorRate ? ErrorStatus : 200;
         }
+
+        /// <summary>Whether this request makes the call (each call has its probability; draws in the calls' order).</summary>
+        private bool Made(CallModel call) => call.Probability >= 1 || mesh._random.NextDouble() < call.Probability;
 
         /// <summary>Log-normal: median * e^(sigma z), z standard normal (Box-Muller from the seeded source).</summary>
         private TimeSpan Latency()
