@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 using Mesh.Config.Diagnostics;
 using Mesh.Config.Model;
 using Mesh.Config.Source;
+using Mesh.Config.Validation;
 using Mesh.Config.Yaml;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Mesh.Config;
@@ -46,8 +46,9 @@ public static partial class ConfigLoader
     ];
 
     /// <summary>Loads every <c>.yaml</c>/<c>.yml</c> file under the given files and folders, in a stable order.</summary>
-    public static ConfigLoadResult LoadPaths(IEnumerable<string> paths)
+    public static ConfigLoadResult LoadPaths(IEnumerable<string> paths, ConfigLimits? limits = null)
     {
+        limits ??= ConfigLimits.Default;
         var files = new List<string>();
         var findings = new List<Finding>();
         foreach (var path in paths)
@@ -68,34 +69,70 @@ public static partial class ConfigLoader
             }
         }
 
-        var documents = new List<ConfigDocument>();
+        var documents = new List<ParsedDocument>();
         foreach (var file in files)
         {
-            documents.AddRange(SplitDocuments(File.ReadAllText(file), file, findings));
+            if (ReadFile(file, limits, findings) is { } text)
+            {
+                documents.AddRange(Split(text, file, 0, limits, findings));
+            }
         }
 
-        var result = LoadDocuments(documents);
-        return result with { Findings = [.. findings, .. result.Findings] };
+        return Read(documents, findings);
     }
 
     /// <summary>Loads the documents of one YAML text (for example, a file body sent to the control plane).</summary>
-    public static ConfigLoadResult LoadText(string text, string file)
+    public static ConfigLoadResult LoadText(string text, string file, ConfigLimits? limits = null)
     {
         var findings = new List<Finding>();
-        var documents = SplitDocuments(text, file, findings);
-        var result = LoadDocuments(documents);
-        return result with { Findings = [.. findings, .. result.Findings] };
+        return Read(Split(text, file, 0, limits ?? ConfigLimits.Default, findings), findings);
     }
 
     /// <summary>Loads documents that were split earlier, keeping their original file and line numbers.</summary>
-    public static ConfigLoadResult LoadDocuments(IEnumerable<ConfigDocument> documents)
+    public static ConfigLoadResult LoadDocuments(IEnumerable<ConfigDocument> documents, ConfigLimits? limits = null)
     {
+        limits ??= ConfigLimits.Default;
         var findings = new List<Finding>();
-        var resources = new List<MeshResource>();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
 
         // A document that arrived as one piece may still hold several (a pushed or stored text); split it again.
-        foreach (var document in documents.SelectMany(d => SplitDocuments(d.Text, d.File, d.FirstLine - 1, findings)))
+        return Read(documents.SelectMany(d => Split(d.Text, d.File, d.FirstLine - 1, limits, findings)).ToList(), findings);
+    }
+
+    /// <summary>
+    /// Splits a YAML text into its documents at the <c>---</c> markers (which YAML only allows at the start of a
+    /// line, outside any content), keeping each document's first line. A syntax error is reported with its
+    /// position, and that document yields nothing.
+    /// </summary>
+    public static IReadOnlyList<ConfigDocument> SplitDocuments(string text, string file, List<Finding> findings) =>
+        Split(text, file, 0, ConfigLimits.Default, findings).Select(d => d.Document).ToArray();
+
+    /// <summary>A file's text, or a finding when it cannot be read or is too large to be one document's worth of config.</summary>
+    private static string? ReadFile(string file, ConfigLimits limits, List<Finding> findings)
+    {
+        try
+        {
+            var length = new FileInfo(file).Length;
+            if (length > limits.MaxTotalBytes)
+            {
+                findings.Add(FindingCodes.LimitExceeded.At(new SourceSpan(file, 1, 1),
+                    $"the file is {length} bytes; all config together may hold at most {limits.MaxTotalBytes} bytes"));
+                return null;
+            }
+
+            return File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            findings.Add(FindingCodes.YamlSyntax.At(new SourceSpan(file, 0, 0), $"the file cannot be read: {e.Message}"));
+            return null;
+        }
+    }
+
+    private static ConfigLoadResult Read(IReadOnlyList<ParsedDocument> documents, List<Finding> findings)
+    {
+        var resources = new List<MeshResource>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var document in documents)
         {
             var resource = ReadDocument(document, findings);
             if (resource is null)
@@ -116,17 +153,12 @@ public static partial class ConfigLoader
         return new ConfigLoadResult(resources, findings);
     }
 
-    /// <summary>
-    /// Splits a YAML text into its documents at the <c>---</c> markers (which YAML only allows at the start of a
-    /// line, outside any content), keeping each document's first line. A syntax error is reported with its
-    /// position, and that document yields nothing.
-    /// </summary>
-    public static IReadOnlyList<ConfigDocument> SplitDocuments(string text, string file, List<Finding> findings) =>
-        SplitDocuments(text, file, 0, findings);
+    /// <summary>One document's text with its YAML, parsed once within the limits.</summary>
+    private sealed record ParsedDocument(ConfigDocument Document, YamlStream Yaml, ConfigLimits Limits);
 
-    private static List<ConfigDocument> SplitDocuments(string text, string file, int lineOffset, List<Finding> findings)
+    private static List<ParsedDocument> Split(string text, string file, int lineOffset, ConfigLimits limits, List<Finding> findings)
     {
-        var documents = new List<ConfigDocument>();
+        var documents = new List<ParsedDocument>();
         var normalized = text.ReplaceLineEndings("\n");
         var lines = (normalized.EndsWith('\n') ? normalized[..^1] : normalized).Split('\n');
         var current = new System.Text.StringBuilder();
@@ -137,7 +169,7 @@ public static partial class ConfigLoader
             var marker = line is not null && (DocumentStart().IsMatch(line) || DocumentEnd().IsMatch(line));
             if (line is null || marker)
             {
-                AddDocument(current.ToString(), file, firstLine + lineOffset, documents, findings);
+                AddDocument(current.ToString(), file, firstLine + lineOffset, limits, documents, findings);
                 current.Clear();
                 firstLine = i + 1;
                 if (line is not null && DocumentStart().IsMatch(line) && line.Length > 3)
@@ -159,41 +191,40 @@ public static partial class ConfigLoader
         return documents;
     }
 
-    private static void AddDocument(string text, string file, int firstLine, List<ConfigDocument> documents, List<Finding> findings)
+    private static void AddDocument(string text, string file, int firstLine, ConfigLimits limits, List<ParsedDocument> documents, List<Finding> findings)
     {
         if (text.Split('\n').All(l => l.TrimStart().Length == 0 || l.TrimStart().StartsWith('#')))
         {
             return;
         }
 
-        try
+        if (BoundedYaml.Load(text, file, firstLine - 1, limits, findings) is { } yaml)
         {
-            new YamlStream().Load(new StringReader(text));
+            documents.Add(new ParsedDocument(new ConfigDocument(file, firstLine, text), yaml, limits));
         }
-        catch (YamlException e)
-        {
-            var span = new SourceSpan(file, (int)e.Start.Line + firstLine - 1, (int)e.Start.Column);
-            findings.Add(FindingCodes.YamlSyntax.At(span, $"YAML syntax error: {Describe(e)}"));
-            return;
-        }
-
-        documents.Add(new ConfigDocument(file, firstLine, text));
     }
 
-    private static MeshResource? ReadDocument(ConfigDocument document, List<Finding> findings)
+    private static MeshResource? ReadDocument(ParsedDocument parsed, List<Finding> findings)
     {
-        var context = new ReadContext(document.File, document.FirstLine - 1, findings);
-        var stream = new YamlStream();
+        var document = parsed.Document;
+        var context = new ReadContext(document.File, document.FirstLine - 1, findings) { Limits = parsed.Limits };
         try
         {
-            stream.Load(new StringReader(document.Text));
+            return ReadDocument(parsed, context);
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
         {
-            context.Report(FindingCodes.YamlSyntax, context.SpanOf(e.Start), $"YAML syntax error: {Describe(e)}");
+            // A defect in a reader must cost this document, never the load (a crash, or a 500 from the control plane).
+            context.Report(FindingCodes.InternalError, new SourceSpan(document.File, document.FirstLine, 1),
+                $"the mesh could not read this document ({e.GetType().Name}: {e.Message}); it is refused");
             return null;
         }
+    }
 
+    private static MeshResource? ReadDocument(ParsedDocument parsed, ReadContext context)
+    {
+        var document = parsed.Document;
+        var stream = parsed.Yaml;
         if (stream.Documents.Count == 0)
         {
             return null;
@@ -260,6 +291,7 @@ public static partial class ConfigLoader
         top.Ignore("status");
         top.Finish<object>(null);
         var resource = reader(spec, meta);
+        ResourceLimits.Check(resource, context);
         return resource with { Document = document };
     }
 
@@ -288,13 +320,6 @@ public static partial class ConfigLoader
         }
 
         return metadata.Finish(meta);
-    }
-
-    private static string Describe(YamlException e)
-    {
-        var message = e.InnerException?.Message ?? e.Message;
-        var paren = message.IndexOf("): ", StringComparison.Ordinal);
-        return paren > 0 && message.StartsWith('(') ? message[(paren + 3)..] : message;
     }
 
     [GeneratedRegex(@"^---(\s|$)")]

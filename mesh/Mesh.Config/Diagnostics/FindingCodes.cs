@@ -6,6 +6,7 @@ namespace Mesh.Config.Diagnostics;
 /// </summary>
 public static class FindingCodes
 {
+    public static readonly FindingCode InternalError = new("MESH100", "InternalError", Severity.Error, "The mesh could not read a document because of a defect in the mesh itself; the document is refused and the rest is read.");
     public static readonly FindingCode YamlSyntax = new("MESH101", "YamlSyntax", Severity.Error, "The file is not valid YAML.");
     public static readonly FindingCode UnknownKind = new("MESH102", "UnknownKind", Severity.Error, "The apiVersion/kind pair is not an Istio kind the mesh reads.");
     public static readonly FindingCode UnknownField = new("MESH103", "UnknownField", Severity.Error, "A field that Istio's schema does not have.");
@@ -19,6 +20,7 @@ public static class FindingCodes
     public static readonly FindingCode InvalidValue = new("MESH111", "InvalidValue", Severity.Error, "A value that is out of range or malformed.");
     public static readonly FindingCode DuplicateResource = new("MESH112", "DuplicateResource", Severity.Error, "Two resources with the same kind, namespace and name.");
     public static readonly FindingCode IgnoredKind = new("MESH113", "IgnoredKind", Severity.Info, "A document of a non-Istio API group; it is skipped.");
+    public static readonly FindingCode LimitExceeded = new("MESH114", "LimitExceeded", Severity.Error, "A document, the whole config or a resource passes one of the mesh's size limits (bytes, YAML nodes after alias expansion, nesting, rules, conditions).");
 
     public static readonly FindingCode SubsetNotFound = new("MESH201", "SubsetNotFound", Severity.Error, "A route references a subset no DestinationRule defines for that host.");
     public static readonly FindingCode DuplicateSubset = new("MESH202", "DuplicateSubset", Severity.Error, "A DestinationRule defines the same subset name twice.");
@@ -34,8 +36,8 @@ public static class FindingCodes
 
     public static IReadOnlyList<FindingCode> All { get; } =
     [
-        YamlSyntax, UnknownKind, UnknownField, UnimplementedField, WrongType, InvalidEnum, InvalidRegex, InvalidDuration,
-        PercentageOutOfRange, MissingField, InvalidValue, DuplicateResource, IgnoredKind,
+        InternalError, YamlSyntax, UnknownKind, UnknownField, UnimplementedField, WrongType, InvalidEnum, InvalidRegex, InvalidDuration,
+        PercentageOutOfRange, MissingField, InvalidValue, DuplicateResource, IgnoredKind, LimitExceeded,
         SubsetNotFound, DuplicateSubset, SubsetSelectsNoWorkload, HostNotFound, GatewayNotFound,
         ConflictingVirtualServices, ConflictingDestinationRules,
         WeightsNotHundred, UnreachableRule, NoRouteAction,

@@ -12,10 +12,11 @@ namespace Mesh.Config.Validation;
 public static class ConfigAnalyzer
 {
     /// <summary>Analyzes a set. With a registry that has workloads, host and subset-label checks run too.</summary>
-    public static IReadOnlyList<Finding> Analyze(ConfigSet config, ServiceRegistry? registry = null)
+    public static IReadOnlyList<Finding> Analyze(ConfigSet config, ServiceRegistry? registry = null, ConfigLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var findings = new List<Finding>();
+        CheckTotalSize(config, limits ?? ConfigLimits.Default, findings);
         var useRegistry = registry is { Workloads.Count: > 0 };
         var knownHosts = useRegistry ? registry!.Services.Select(s => s.Host).Concat(config.ServiceEntries.SelectMany(e => e.Hosts)).ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
 
@@ -31,6 +32,20 @@ public static class ConfigAnalyzer
 
         CheckConflicts(config, findings);
         return findings;
+    }
+
+    /// <summary>Every proxy is sent the whole set in one message, so the set as a whole is bounded too.</summary>
+    private static void CheckTotalSize(ConfigSet config, ConfigLimits limits, List<Finding> findings)
+    {
+        var sizes = config.Resources.Select(r => (Resource: r, Bytes: (long)System.Text.Encoding.UTF8.GetByteCount(r.Document?.Text ?? ""))).ToArray();
+        var total = sizes.Sum(s => s.Bytes);
+        if (total > limits.MaxTotalBytes)
+        {
+            var largest = sizes.MaxBy(s => s.Bytes).Resource;
+            findings.Add(FindingCodes.LimitExceeded.At(largest.Source,
+                $"the config would hold {total} bytes of YAML in all ({largest.Key} is the largest resource); all config together may hold at most {limits.MaxTotalBytes} bytes, so that every proxy can take it in one push",
+                largest.Key));
+        }
     }
 
     private static void CheckDestinationRule(DestinationRule rule, ServiceRegistry? registry, HashSet<string>? knownHosts, List<Finding> findings)

@@ -5,7 +5,7 @@ using Mesh.Config.Model.Networking;
 namespace Mesh.Config.Yaml;
 
 /// <summary>Reads the <c>networking.istio.io</c> kinds from YAML, field by field, with Istio's rules.</summary>
-internal static class NetworkingReaders
+internal static partial class NetworkingReaders
 {
     public static VirtualService VirtualService(YamlObject spec, ResourceMeta meta) => spec.Finish(new VirtualService
     {
@@ -194,8 +194,7 @@ internal static class NetworkingReaders
         Source = o.Span,
         Uri = o.String("uri"),
         Authority = o.String("authority"),
-        UriRegexRewrite = o.Object("uriRegexRewrite", r =>
-            r.Regex("match") is { } match ? new RegexRewrite(match, r.String("rewrite") ?? "") : null),
+        UriRegexRewrite = o.Object("uriRegexRewrite", r => (r.Regex("match"), r.String("rewrite")) is ({ } match, var rewrite) ? new RegexRewrite(match, rewrite ?? "") : null),
     })!;
 
     private static HttpRetry Retry(YamlObject o)
@@ -437,13 +436,30 @@ internal static class NetworkingReaders
             ServerCertificate = t.String("serverCertificate"),
             PrivateKey = t.String("privateKey"),
             CaCertificates = t.String("caCertificates"),
-            CredentialName = t.String("credentialName"),
+            CredentialName = CredentialName(t),
             SubjectAltNames = t.Strings("subjectAltNames"),
             MinProtocolVersion = t.String("minProtocolVersion"),
             MaxProtocolVersion = t.String("maxProtocolVersion"),
         }, "cipherSuites", "verifyCertificateSpki", "verifyCertificateHash", "credentialNames", "tlsCertificates", "caCrl")),
         Name = o.String("name"),
     }, "bind", "defaultEndpoint")!;
+
+    /// <summary>A Kubernetes secret's name, looked up in the gateway's credentials folder: a name, never a path.</summary>
+    private static string? CredentialName(YamlObject o)
+    {
+        var name = o.String("credentialName");
+        if (name is not null && (name.Length > 253 || !SecretName().IsMatch(name)))
+        {
+            o.Report(FindingCodes.InvalidValue, "credentialName",
+                $"{o.Path}.credentialName '{name}' must be a secret's name (lowercase letters, digits, '-' and '.', as Kubernetes names secrets); it is looked up in the credentials folder and is never a path");
+            return null;
+        }
+
+        return name;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial System.Text.RegularExpressions.Regex SecretName();
 
     internal static ServicePort ServicePort(YamlObject o) => o.Finish(new ServicePort
     {

@@ -12,6 +12,8 @@ internal sealed class ReadContext(string file, int lineOffset, List<Finding> fin
 
     public string? Resource { get; set; }
 
+    public ConfigLimits Limits { get; init; } = ConfigLimits.Default;
+
     public List<Finding> Findings { get; } = findings;
 
     public SourceSpan SpanOf(YamlNode node) => SpanOf(node.Start);

@@ -339,17 +339,16 @@ internal sealed partial class YamlObject
 
     public bool CheckRegex(string pattern, YamlNode node, string path)
     {
-        try
+        if (MeshRegex.TryValidate(pattern, out var error))
         {
-            _ = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
             return true;
         }
-        catch (ArgumentException e)
-        {
-            Context.Report(FindingCodes.InvalidRegex, node, $"{path} '{pattern}' is not a valid regular expression: {e.Message}");
-            return false;
-        }
+
+        Context.Report(FindingCodes.InvalidRegex, node, $"{path} '{Truncate(pattern)}' is not a regular expression the mesh can run: {error}");
+        return false;
     }
+
+    private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
     public string? AsString(YamlNode node, string path, bool allowPlainNumber = false)
     {

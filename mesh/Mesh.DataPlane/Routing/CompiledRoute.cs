@@ -23,7 +23,11 @@ public sealed class CompiledRoute
         Clusters = clusters;
         Mirrors = mirrors;
         _totalWeight = clusters.Sum(c => c.Weight);
+        PathRegexRewriter = rule?.Rewrite?.UriRegexRewrite is { } regex ? new PathRegexRewriter(regex) : null;
     }
+
+    /// <summary>The rule's <c>uriRegexRewrite</c>, compiled once.</summary>
+    public PathRegexRewriter? PathRegexRewriter { get; }
 
     /// <summary>The VirtualService this rule came from (<c>namespace/name</c>), or <c>default</c> for the implicit route.</summary>
     public string Origin { get; }

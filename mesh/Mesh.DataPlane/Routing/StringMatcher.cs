@@ -15,8 +15,7 @@ public sealed class StringMatcher
         _comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         if (match.Kind == StringMatchKind.Regex)
         {
-            _regex = new Regex($"^(?:{match.Value})$",
-                RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : 0));
+            _regex = MeshRegex.Create(match.Value, ignoreCase, wholeValue: true);
         }
     }
 

@@ -503,10 +503,9 @@ internal sealed partial class MeshRequestHandler(
 
         var path = request.Path;
         string newPath;
-        if (rewrite.UriRegexRewrite is { } regex)
+        if (route.PathRegexRewriter is { } regex)
         {
-            var replacement = Regex.Replace(regex.Rewrite, @"\\(\d)", "$$$1");
-            newPath = Regex.Replace(path, regex.Match, replacement, RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            newPath = regex.Rewrite(path);
         }
         else
         {

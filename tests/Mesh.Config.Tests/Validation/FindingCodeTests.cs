@@ -36,6 +36,7 @@ public class FindingCodeTests
         { "MESH111", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: Bad_Name}\nspec:\n  hosts: [x]\n", 3 },
         { "MESH112", "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec: {}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec: {}\n", 9 },
         { "MESH113", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n", 1 },
+        { "MESH114", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [x]\n  http: " + new string('[', 70) + new string(']', 70) + "\n", 6 },
         { "MESH201", Subsets + "\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v3}\n", 19 },
         { "MESH202", "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: x}\nspec:\n  host: x\n  subsets:\n  - name: v1\n  - name: v1\n", 8 },
         { "MESH203", Subsets.Replace("version: v2", "version: v9", StringComparison.Ordinal), 9 },
@@ -61,9 +62,10 @@ public class FindingCodeTests
         Assert.Equal(FindingCodes.All.Single(c => c.Code == code).Severity, finding.Severity);
     }
 
+    /// <summary>Every code but MESH100, which marks a defect of the mesh's own readers: the fuzz test checks it never appears.</summary>
     [Fact]
     public void EveryCode_HasACase() =>
-        Assert.Equal(FindingCodes.All.Select(c => c.Code).Order(), Cases.Select(c => (string)c[0]).Order());
+        Assert.Equal(FindingCodes.All.Where(c => c != FindingCodes.InternalError).Select(c => c.Code).Order(), Cases.Select(c => (string)c[0]).Order());
 
     [Fact]
     public void UnknownField_SuggestsTheClosestKnownOne()
