@@ -287,6 +287,7 @@ public static partial class ConfigLoader
         }
 
         context.Resource = $"{kind}/{meta.Namespace}/{meta.Name}";
+        context.Namespace = meta.Namespace;
         var spec = top.Object("spec") ?? new YamlObject(new YamlMappingNode(), "spec", context);
         top.Ignore("status");
         top.Finish<object>(null);

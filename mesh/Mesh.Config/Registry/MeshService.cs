@@ -17,6 +17,9 @@ public sealed record MeshService
 
     public bool External { get; init; }
 
+    /// <summary>The namespaces whose proxies see this service (a ServiceEntry's exportTo); empty means every namespace.</summary>
+    public IReadOnlyList<string> ExportTo { get; init; } = [];
+
     public string Name => Hostnames.ShortName(Host);
 
     public MeshServicePort? Port(int? number) => number is null ? (Ports.Count == 1 ? Ports[0] : Ports.FirstOrDefault()) : Ports.FirstOrDefault(p => p.Number == number);

@@ -66,6 +66,7 @@ public sealed class ServiceRegistry
         Host = host,
         Namespace = entry.Namespace,
         External = entry.Location == ServiceEntryLocation.MeshExternal,
+        ExportTo = entry.ExportTo,
         Ports = entry.Ports.Select(p => new MeshServicePort(p.Name ?? $"port-{p.Number}", p.Number,
             MeshProtocols.Parse(p.Protocol) ?? MeshProtocols.FromPortName(p.Name))).ToArray(),
         Selector = entry.WorkloadSelector?.Labels ?? new Dictionary<string, string>(),

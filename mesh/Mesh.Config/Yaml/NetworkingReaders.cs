@@ -14,7 +14,7 @@ internal static partial class NetworkingReaders
         Hosts = spec.Strings("hosts"),
         Gateways = spec.Strings("gateways"),
         Http = spec.List("http", HttpRoute),
-        ExportTo = spec.Strings("exportTo"),
+        ExportTo = ExportToList(spec, serviceEntry: false),
     }, "tls", "tcp")!;
 
     public static DestinationRule DestinationRule(YamlObject spec, ResourceMeta meta) => spec.Finish(new DestinationRule
@@ -24,7 +24,7 @@ internal static partial class NetworkingReaders
         Host = spec.String("host", required: true) ?? "",
         TrafficPolicy = spec.Object("trafficPolicy", TrafficPolicy),
         Subsets = spec.List("subsets", Subset),
-        ExportTo = spec.Strings("exportTo"),
+        ExportTo = ExportToList(spec, serviceEntry: false),
         WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(o.StringMap("matchLabels"))),
     })!;
 
@@ -47,7 +47,7 @@ internal static partial class NetworkingReaders
         Resolution = spec.Enum<ServiceEntryResolution>("resolution") ?? ServiceEntryResolution.None,
         Endpoints = spec.List("endpoints", WorkloadEntry),
         WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(o.StringMap("labels"))),
-        ExportTo = spec.Strings("exportTo"),
+        ExportTo = ExportToList(spec, serviceEntry: true),
     }, "subjectAltNames")!;
 
     public static Sidecar Sidecar(YamlObject spec, ResourceMeta meta) => spec.Finish(new Sidecar
@@ -443,6 +443,48 @@ internal static partial class NetworkingReaders
         }, "cipherSuites", "verifyCertificateSpki", "verifyCertificateHash", "credentialNames", "tlsCertificates", "caCrl")),
         Name = o.String("name"),
     }, "bind", "defaultEndpoint")!;
+
+    /// <summary>
+    /// Istio's exportTo rules: <c>.</c>, <c>*</c> or namespace names, no duplicates, <c>*</c> alone; <c>~</c> (none)
+    /// only for a ServiceEntry, and alone.
+    /// </summary>
+    private static IReadOnlyList<string> ExportToList(YamlObject spec, bool serviceEntry)
+    {
+        var entries = spec.Strings("exportTo");
+        string? problem = null;
+        foreach (var entry in entries)
+        {
+            problem ??= entry switch
+            {
+                Model.ExportTo.Everywhere or Model.ExportTo.OwnNamespace => null,
+                Model.ExportTo.Nowhere when serviceEntry => entries.Count > 1 ? "'~' (no namespace) cannot be combined with other entries" : null,
+                Model.ExportTo.Nowhere => "'~' (no namespace) is only allowed for a ServiceEntry",
+                _ when NamespaceName().IsMatch(entry) => null,
+                _ => $"'{entry}' is not '.', '*' or a namespace name",
+            };
+        }
+
+        if (problem is null && entries.Contains(Model.ExportTo.Everywhere) && entries.Count > 1)
+        {
+            problem = "'*' (every namespace) cannot be combined with other entries";
+        }
+
+        if (problem is null && entries.Select(e => e == Model.ExportTo.OwnNamespace ? spec.Context.Namespace : e).GroupBy(e => e).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            problem = $"'{duplicate.Key}' is listed twice";
+        }
+
+        if (problem is not null)
+        {
+            spec.Report(FindingCodes.InvalidValue, "exportTo", $"{spec.Path}.exportTo: {problem}");
+            return [Model.ExportTo.OwnNamespace];
+        }
+
+        return entries;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial System.Text.RegularExpressions.Regex NamespaceName();
 
     /// <summary>A Kubernetes secret's name, looked up in the gateway's credentials folder: a name, never a path.</summary>
     private static string? CredentialName(YamlObject o)

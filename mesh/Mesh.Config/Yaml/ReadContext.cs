@@ -14,6 +14,9 @@ internal sealed class ReadContext(string file, int lineOffset, List<Finding> fin
 
     public ConfigLimits Limits { get; init; } = ConfigLimits.Default;
 
+    /// <summary>The namespace of the resource being read (<c>.</c> in exportTo stands for it).</summary>
+    public string Namespace { get; set; } = Model.ResourceMeta.DefaultNamespace;
+
     public List<Finding> Findings { get; } = findings;
 
     public SourceSpan SpanOf(YamlNode node) => SpanOf(node.Start);

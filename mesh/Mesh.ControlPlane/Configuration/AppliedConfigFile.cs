@@ -13,6 +13,9 @@ public sealed class AppliedConfigFile(string directory)
     private readonly string _applied = Path.Combine(directory, "applied.yaml");
     private readonly string _deleted = Path.Combine(directory, "deleted.txt");
 
+    /// <summary>The config folder's last good files, kept in the same state folder.</summary>
+    public LastGoodFiles LastGood { get; } = new(directory);
+
     public Dictionary<string, MeshResource?>? Read()
     {
         if (!File.Exists(_applied) && !File.Exists(_deleted))

@@ -13,6 +13,12 @@ namespace Mesh.ControlPlane.Configuration;
 /// which override the folder's by key. Every change is validated as a whole set; a set with any error is
 /// refused, its findings reported with file, line and reason, and the last good set keeps being served.
 /// </summary>
+/// <remarks>
+/// The folder is judged file by file, because it is edited by hand: a file that does not load (half saved, a typo)
+/// is refused on its own and its last good version goes on being served (at start, it is left out), while the other
+/// files' changes take effect. A file whose resources break the whole set (a duplicate, a missing subset) is put back
+/// the same way.
+/// </remarks>
 public sealed partial class ConfigStore
 {
     private readonly Lock _lock = new();
@@ -25,6 +31,8 @@ public sealed partial class ConfigStore
     private readonly ILogger<ConfigStore> _logger;
     private IReadOnlyList<MeshResource> _files = [];
     private IReadOnlyList<Finding> _fileFindings = [];
+    private Dictionary<string, FolderFile> _acceptedFiles = new(StringComparer.Ordinal);
+    private readonly LastGoodFiles? _lastGood;
     private Dictionary<string, MeshResource?> _applied = new(StringComparer.Ordinal);
     private IReadOnlyList<MeshResource> _discovered = [];
     private IReadOnlyList<Finding> _discoveredFindings = [];
@@ -33,6 +41,7 @@ public sealed partial class ConfigStore
         ControlPlaneMetrics metrics, TimeProvider time, ILogger<ConfigStore> logger)
     {
         (_directory, _appliedFile, _registry, _notifier, _metrics, _time, _logger) = (directory, appliedFile, registry, notifier, metrics, time, logger);
+        _lastGood = appliedFile?.LastGood;
         Current = ConfigSet.Empty;
         Status = new ConfigStatus(0, time.GetUtcNow(), [], [], null, null);
     }
@@ -189,8 +198,140 @@ public sealed partial class ConfigStore
 
     private void ReloadFilesLocked(string reason)
     {
-        var loaded = ConfigLoader.LoadPaths([_directory]);
-        TryAccept(loaded.Resources, loaded.Findings, _applied, $"{_directory} ({reason})");
+        var source = $"{_directory} ({reason})";
+        var files = FolderFiles(_directory);
+        var chosen = new Dictionary<string, FolderFile>(StringComparer.Ordinal);
+        var refused = new List<Finding>();
+        foreach (var file in files)
+        {
+            var current = FolderFile.Read(file);
+            if (current.Loaded.HasErrors)
+            {
+                refused.AddRange(current.Loaded.Errors);
+                if ((_acceptedFiles.GetValueOrDefault(file) ?? FolderFile.From(file, _lastGood?.Read(file))) is { } previous)
+                {
+                    chosen[file] = previous;
+                    LogServingLastGood(_logger, file);
+                }
+
+                continue;
+            }
+
+            chosen[file] = current;
+        }
+
+        // A file that breaks the set as a whole goes back to its last good version (or out), and the rest is tried again.
+        for (var attempt = 0; attempt <= files.Count; attempt++)
+        {
+            var (resources, findings) = Combine(chosen);
+            var (_, candidateFindings) = Candidate(resources, findings, _applied);
+            var culprits = candidateFindings.Concat(findings)
+                .Where(f => f.Severity == Severity.Error && chosen.TryGetValue(f.Source.File, out var current) && !ReferenceEquals(current, _acceptedFiles.GetValueOrDefault(f.Source.File)))
+                .GroupBy(f => f.Source.File).ToArray();
+            if (culprits.Length == 0 || attempt == files.Count)
+            {
+                var result = TryAccept(resources, findings, _applied, source, refused);
+                if (!result.Any(f => f.Severity == Severity.Error))
+                {
+                    _acceptedFiles = chosen;
+                    SaveLastGood(chosen);
+                }
+
+                return;
+            }
+
+            foreach (var culprit in culprits)
+            {
+                refused.AddRange(culprit);
+                if (_acceptedFiles.TryGetValue(culprit.Key, out var previous))
+                {
+                    chosen[culprit.Key] = previous;
+                }
+                else
+                {
+                    chosen.Remove(culprit.Key);
+                }
+            }
+        }
+    }
+
+    private void SaveLastGood(Dictionary<string, FolderFile> files)
+    {
+        try
+        {
+            _lastGood?.Write(files.ToDictionary(f => f.Key, f => f.Value.Text, StringComparer.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogSaveFailed(_logger, e.Message);
+        }
+    }
+
+    /// <summary>One file of the folder: its text and what it loads to.</summary>
+    private sealed record FolderFile(string Text, ConfigLoadResult Loaded)
+    {
+        public static FolderFile Read(string file)
+        {
+            try
+            {
+                var length = new FileInfo(file).Length;
+                if (length > ConfigLimits.Default.MaxTotalBytes)
+                {
+                    return new FolderFile("", new ConfigLoadResult([], [FindingCodes.LimitExceeded.At(new Mesh.Config.Source.SourceSpan(file, 1, 1),
+                        $"the file is {length} bytes; all config together may hold at most {ConfigLimits.Default.MaxTotalBytes} bytes")]));
+                }
+
+                return From(file, File.ReadAllText(file))!;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return new FolderFile("", new ConfigLoadResult([], [FindingCodes.YamlSyntax.At(new Mesh.Config.Source.SourceSpan(file, 0, 0), $"the file cannot be read: {e.Message}")]));
+            }
+        }
+
+        public static FolderFile? From(string file, string? text) => text is null ? null : new FolderFile(text, ConfigLoader.LoadText(text, file));
+    }
+
+    /// <summary>The folder's files as one set, a key defined in two files refused in the later one.</summary>
+    private static (IReadOnlyList<MeshResource> Resources, IReadOnlyList<Finding> Findings) Combine(Dictionary<string, FolderFile> files)
+    {
+        var resources = new List<MeshResource>();
+        var findings = new List<Finding>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var loaded in files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Value.Loaded))
+        {
+            findings.AddRange(loaded.Findings);
+            foreach (var resource in loaded.Resources)
+            {
+                if (keys.Add(resource.Key))
+                {
+                    resources.Add(resource);
+                }
+                else
+                {
+                    findings.Add(FindingCodes.DuplicateResource.At(resource.Source,
+                        $"{resource.Key} is defined more than once; each kind/namespace/name must be unique", resource.Key));
+                }
+            }
+        }
+
+        return (resources, findings);
+    }
+
+    private static IReadOnlyList<string> FolderFiles(string directory)
+    {
+        try
+        {
+            return Directory.Exists(directory)
+                ? Directory.EnumerateFiles(directory, "*.*", SearchOption.AllDirectories)
+                    .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal).ToArray()
+                : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The set the sources would make together (API over discovered over folder, by key), and its findings.</summary>
@@ -205,12 +346,12 @@ public sealed partial class ConfigStore
     }
 
     private IReadOnlyList<Finding> TryAccept(IReadOnlyList<MeshResource> files, IReadOnlyList<Finding> fileFindings,
-        Dictionary<string, MeshResource?> applied, string source)
+        Dictionary<string, MeshResource?> applied, string source, IReadOnlyList<Finding>? refusedFiles = null)
     {
         var (candidate, findings) = Candidate(files, fileFindings, applied);
         if (findings.Any(f => f.Severity == Severity.Error))
         {
-            Reject(findings, source);
+            Reject([.. refusedFiles ?? [], .. findings], source);
             return findings;
         }
 
@@ -225,6 +366,13 @@ public sealed partial class ConfigStore
 
         LogAccepted(_logger, Status.Revision, candidate.Resources.Count, source);
         _notifier.Notify("config");
+        if (refusedFiles is { Count: > 0 })
+        {
+            // The folder's other files took effect; the ones that did not load are refused, and their last good version stays.
+            Reject(refusedFiles, $"{source}: {string.Join(", ", refusedFiles.Select(f => Path.GetFileName(f.Source.File)).Distinct())}");
+            return refusedFiles;
+        }
+
         return findings;
     }
 
@@ -249,6 +397,12 @@ public sealed partial class ConfigStore
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Config change from {Source} refused with {Errors} error(s); still serving revision {Revision}")]
     private static partial void LogRejected(ILogger logger, string source, int errors, long revision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{File} does not load; serving its last good version")]
+    private static partial void LogServingLastGood(ILogger logger, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the folder's last good files: {Reason}")]
+    private static partial void LogSaveFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Config warning: {Finding}")]
     private static partial void LogWarning(ILogger logger, string finding);

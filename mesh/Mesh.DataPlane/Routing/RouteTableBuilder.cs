@@ -1,4 +1,5 @@
 using Mesh.Config;
+using Mesh.Config.Model;
 using Mesh.Config.Model.Networking;
 using Mesh.Config.Registry;
 using Mesh.DataPlane.Clusters;
@@ -97,7 +98,7 @@ public sealed class RouteTableBuilder
         var sidecar = Sidecar.For(_config.Sidecars, _proxy.Namespace, _proxy.Labels);
         if (sidecar is null || sidecar.Egress.Count == 0)
         {
-            return _ => true;
+            return service => Visible(service.ExportTo, service.Namespace);
         }
 
         var patterns = sidecar.Egress.SelectMany(e => e.Hosts).Select(h =>
@@ -107,7 +108,7 @@ public sealed class RouteTableBuilder
             var host = slash < 0 ? h : h[(slash + 1)..];
             return (Namespace: ns == "." ? sidecar.Namespace : ns, Host: host == "*" ? host : Hostnames.Qualify(host, ns is "." or "*" ? sidecar.Namespace : ns));
         }).ToArray();
-        return service => patterns.Any(p => p.Namespace != "~" && (p.Namespace == "*" || p.Namespace == service.Namespace) && Hostnames.Matches(p.Host, service.Host));
+        return service => Visible(service.ExportTo, service.Namespace) && patterns.Any(p => p.Namespace != "~" && (p.Namespace == "*" || p.Namespace == service.Namespace) && Hostnames.Matches(p.Host, service.Host));
     }
 
     /// <summary>Builds the outbound routing for one service port: its VirtualService's rules, or the default route.</summary>
@@ -162,7 +163,7 @@ public sealed class RouteTableBuilder
             var reference = $"{gateway.Namespace}/{gateway.Name}";
             var serverHosts = gateway.Servers.Where(s => s.Port.Number == port && s.Tls is not { HttpsRedirect: true, Mode: null }).SelectMany(s => s.Hosts)
                 .Select(StripNamespace).ToArray();
-            foreach (var vs in _config.VirtualServices.Where(v => v.Gateways.Any(g => GatewayReference(g, v.Namespace) == reference)))
+            foreach (var vs in _config.VirtualServices.Where(v => v.Gateways.Any(g => GatewayReference(g, v.Namespace) == reference) && Visible(v.ExportTo, v.Namespace)))
             {
                 var domains = vs.Hosts.Where(h => serverHosts.Any(s => Hostnames.Matches(s, h) || Hostnames.Matches(h, s))).ToArray();
                 if (domains.Length == 0)
@@ -178,25 +179,33 @@ public sealed class RouteTableBuilder
         return new ListenerRoutes(RouteTable.GatewayKey(port), ListenerKind.Gateway, port, MeshProtocol.Http, virtualHosts) { Servers = servers };
     }
 
-    /// <summary>The VirtualService that routes a host for sidecars: an exact host beats a wildcard; the first written wins a tie.</summary>
+    /// <summary>
+    /// The VirtualService that routes a host for this sidecar, among those exported to its namespace, in Istio's order:
+    /// its own namespace's private ones, then ones other namespaces export to it by name, then public ones. Within a
+    /// group an exact host beats a wildcard, and the first written wins a tie.
+    /// </summary>
     private VirtualService? MeshVirtualService(string host)
     {
         VirtualService? best = null;
-        var bestLength = -1;
-        foreach (var vs in _config.VirtualServices.Where(v => v.Gateways.Count == 0 || v.Gateways.Contains(VirtualService.MeshGateway)))
+        var bestRank = (Precedence: int.MaxValue, Length: -1);
+        foreach (var vs in _config.VirtualServices.Where(v => (v.Gateways.Count == 0 || v.Gateways.Contains(VirtualService.MeshGateway)) && Visible(v.ExportTo, v.Namespace)))
         {
+            var precedence = ExportTo.Precedence(vs.ExportTo, vs.Namespace, _proxy.Namespace);
             foreach (var pattern in vs.Hosts.Select(h => Hostnames.Qualify(h, vs.Namespace)))
             {
                 var length = pattern == host ? int.MaxValue : pattern.Length;
-                if (Hostnames.Matches(pattern, host) && length > bestLength)
+                if (Hostnames.Matches(pattern, host) && (precedence < bestRank.Precedence || (precedence == bestRank.Precedence && length > bestRank.Length)))
                 {
-                    (best, bestLength) = (vs, length);
+                    (best, bestRank) = (vs, (precedence, length));
                 }
             }
         }
 
         return best;
     }
+
+    /// <summary>Whether this proxy's namespace sees a resource, by its exportTo.</summary>
+    private bool Visible(IReadOnlyList<string> exportTo, string resourceNamespace) => ExportTo.IsVisible(exportTo, resourceNamespace, _proxy.Namespace);
 
     private List<CompiledRoute> CompileRules(VirtualService vs, int listenerPort, string gateway)
     {
@@ -307,17 +316,41 @@ public sealed class RouteTableBuilder
         return endpoint.HasSidecar && MutualTlsPolicy.Resolve(_config.PeerAuthentications, endpoint, port) != Config.Model.Security.MutualTlsMode.Disable;
     }
 
-    /// <summary>The DestinationRule for a host: an exact host beats a wildcard; the proxy's own namespace is preferred.</summary>
-    private DestinationRule? DestinationRuleFor(string host) =>
-        _config.DestinationRules
-            .Where(r => r.WorkloadSelector is null || r.WorkloadSelector.Matches(_proxy.Labels))
-            .Select(r => (Rule: r, Host: Hostnames.Qualify(r.Host, r.Namespace)))
-            .Where(x => Hostnames.Matches(x.Host, host))
-            .OrderByDescending(x => x.Host == host)
-            .ThenByDescending(x => x.Rule.Namespace == _proxy.Namespace)
-            .ThenByDescending(x => x.Host.Length)
-            .Select(x => x.Rule)
-            .FirstOrDefault();
+    /// <summary>
+    /// The DestinationRule for a host, as Istio looks it up: in the proxy's own namespace, then in the service's, then in
+    /// the root namespace, each only among rules exported to the proxy's namespace (a rule with a workload selector applies
+    /// only in its own namespace). Within a namespace an exact host beats a wildcard, and a longer wildcard a shorter one.
+    /// </summary>
+    private DestinationRule? DestinationRuleFor(string host)
+    {
+        var serviceNamespace = _registry.Service(host)?.Namespace ?? NamespaceOf(host);
+        foreach (var ns in new[] { _proxy.Namespace, serviceNamespace, RootNamespace }.Where(n => n is not null).Distinct())
+        {
+            var rule = _config.DestinationRules
+                .Where(r => r.Namespace == ns && Visible(r.ExportTo, r.Namespace))
+                .Where(r => r.WorkloadSelector is null || (r.Namespace == _proxy.Namespace && r.WorkloadSelector.Matches(_proxy.Labels)))
+                .Select(r => (Rule: r, Host: Hostnames.Qualify(r.Host, r.Namespace)))
+                .Where(x => Hostnames.Matches(x.Host, host))
+                .OrderByDescending(x => x.Host == host)
+                .ThenByDescending(x => x.Rule.WorkloadSelector is not null)
+                .ThenByDescending(x => x.Host.Length)
+                .Select(x => x.Rule)
+                .FirstOrDefault();
+            if (rule is not null)
+            {
+                return rule;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The namespace of an in-cluster host (<c>reviews.default.svc.cluster.local</c>), or null.</summary>
+    private static string? NamespaceOf(string host)
+    {
+        var parts = host.Split('.');
+        return parts.Length >= 3 && host.EndsWith("." + Hostnames.ClusterDomain, StringComparison.OrdinalIgnoreCase) ? parts[1] : null;
+    }
 
     private static string StripNamespace(string host) => host.Contains('/') ? host[(host.IndexOf('/') + 1)..] : host;
 
