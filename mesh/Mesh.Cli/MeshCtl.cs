@@ -30,8 +30,11 @@ public static class MeshCtl
             ProxyConfigCommand.Create(context),
             RouteCommand.Create(context),
             KubeInjectCommand.Create(context),
+            ConsoleCommand.Create(context),
         };
         root.Options.Add(controlPlane);
+        root.Options.Add(context.TokenOption);
+        root.Options.Add(context.CredentialsOption);
         var parsed = root.Parse(args);
         try
         {

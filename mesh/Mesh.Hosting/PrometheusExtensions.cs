@@ -31,15 +31,22 @@ public static class PrometheusExtensions
         var configFile = Path.Combine(directory, "prometheus.yml");
         var interval = Duration(scrapeInterval ?? TimeSpan.FromSeconds(2));
 
+        // Prometheus finds the proxies through the control plane's registry, which only a caller it allows may read: its
+        // own service account, a viewer. Its token is a file only the user running the app host can read.
+        var serviceAccount = $"system:serviceaccount:{mesh.Namespace}:prometheus";
+        var tokenFile = mesh.WriteToken(name, mesh.TokenFor("prometheus"));
+
         // The config needs the control plane's port, known once endpoints are allocated: write it just before start.
         mesh.Builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
         {
-            File.WriteAllText(configFile, Config(interval, $"{ServiceMeshExtensions.Localhost}:{ControlPlanePort(mesh)}"));
+            File.WriteAllText(configFile, Config(interval, $"{ServiceMeshExtensions.Localhost}:{ControlPlanePort(mesh)}", tokenFile));
             return Task.CompletedTask;
         });
 
         // The console's traffic graph is built from this Prometheus, as Kiali's is.
-        mesh.ControlPlane.WithEnvironment("ControlPlane__Prometheus", $"http://{ServiceMeshExtensions.Localhost}:{port.ToString(CultureInfo.InvariantCulture)}");
+        mesh.ControlPlane
+            .WithEnvironment("ControlPlane__Prometheus", $"http://{ServiceMeshExtensions.Localhost}:{port.ToString(CultureInfo.InvariantCulture)}")
+            .WithEnvironment("ControlPlane__Admin__Viewers__0", serviceAccount);
         return mesh.Builder.AddExecutable(name, executable, directory,
                 $"--config.file={configFile}",
                 $"--storage.tsdb.path={Path.Combine(directory, "data")}",
@@ -58,7 +65,7 @@ public static class PrometheusExtensions
     private static string Duration(TimeSpan interval) => $"{(int)interval.TotalMilliseconds}ms";
 
     /// <summary>Prometheus' config: the control plane statically, the proxies through HTTP service discovery.</summary>
-    public static string Config(string interval, string controlPlane) => $"""
+    public static string Config(string interval, string controlPlane, string? tokenFile = null) => $"""
         # Written by the AppHost: the proxies to scrape come from the control plane's registry.
         global:
           scrape_interval: {interval}
@@ -72,6 +79,6 @@ public static class PrometheusExtensions
         - job_name: envoy-stats
           http_sd_configs:
           - url: http://{controlPlane}/api/prometheus/targets
-            refresh_interval: {interval}
+            refresh_interval: {interval}{(tokenFile is null ? "" : $"\n    authorization:\n      type: Bearer\n      credentials_file: {tokenFile}")}
         """;
 }

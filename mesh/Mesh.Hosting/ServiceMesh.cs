@@ -29,15 +29,44 @@ public sealed class ServiceMesh(IDistributedApplicationBuilder builder, IResourc
 
     /// <summary>
     /// The secret service-account tokens are signed with, made fresh for each run of the app host: the app host plays the
-    /// Kubernetes API server, minting each sidecar a token the control plane's CA checks before it signs a certificate.
+    /// Kubernetes API server, minting each sidecar a token the control plane checks before it lets the proxy register or
+    /// signs it a certificate.
     /// </summary>
     public byte[] TokenKey { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
-    /// <summary>A service-account token for one workload's identity.</summary>
-    public string TokenFor(string serviceAccount) =>
-        Mesh.Security.ServiceAccountTokens.Issue(TokenKey, Namespace, serviceAccount, TimeSpan.FromDays(7), TimeProvider.System);
+    /// <summary>
+    /// Where this run's secrets live (the token key, each sidecar's token): a folder only the user running the app host may
+    /// enter, with files only it may read. Processes are given these files' paths, never the secrets, so the Aspire
+    /// dashboard and resource service, which show every resource's environment, show no secret.
+    /// </summary>
+    public string SecretsDirectory { get; init; } = "";
+
+    /// <summary>The control plane's state folder (0700): registry, applied config, CA root, operator credential.</summary>
+    public string StateDirectory { get; init; } = "";
+
+    /// <summary>The operator credential the control plane accepts on its admin API (and its proxies, for their admin writes).</summary>
+    public Mesh.Security.OperatorCredential OperatorCredential { get; init; } = null!;
+
+    /// <summary>Where the operator credential file is (in the control plane's state folder).</summary>
+    public string OperatorCredentialsFile => Path.Combine(StateDirectory, "operator-credentials.json");
+
+    /// <summary>A service-account token for one workload's identity, bound to that workload when it is given.</summary>
+    public string TokenFor(string serviceAccount, Mesh.Security.BoundWorkload? workload = null) =>
+        Mesh.Security.ServiceAccountTokens.Issue(TokenKey, Namespace, serviceAccount, TimeSpan.FromDays(7), TimeProvider.System, workload);
+
+    /// <summary>Writes a token into the secrets folder (0600) and returns its path, which is all a process is given.</summary>
+    public string WriteToken(string name, string token)
+    {
+        var path = Path.Combine(SecretsDirectory, "tokens", $"{name}.jwt");
+        Mesh.Security.SecretFiles.Write(path, token);
+        return path;
+    }
 
     public IReadOnlyList<MeshWorkload> Workloads => _workloads;
+
+    /// <summary>The mesh's own processes, which <see cref="MeshSupervisor"/> restarts when they die: control plane, gateways, sidecars.</summary>
+    public IReadOnlySet<string> Supervised =>
+        new HashSet<string>(_workloads.Select(w => w.Sidecar.Resource.Name).Concat(_gateways.Select(g => g.Resource.Name)).Append(ControlPlane.Resource.Name), StringComparer.Ordinal);
 
     public IReadOnlyList<IResourceBuilder<ProjectResource>> Gateways => _gateways;
 

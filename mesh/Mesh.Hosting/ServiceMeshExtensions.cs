@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Aspire.Hosting.ApplicationModel;
 
 namespace Aspire.Hosting;
@@ -24,7 +25,10 @@ public static class ServiceMeshExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var directory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, configDirectory));
-        var state = Path.Combine(Path.GetTempPath(), $"mesh-controlplane-{Environment.ProcessId}");
+        var state = Mesh.Security.SecretFiles.CreateFolder(Path.Combine(Path.GetTempPath(), $"mesh-controlplane-{Environment.ProcessId}"));
+        var secrets = Mesh.Security.SecretFiles.CreateFolder(Path.Combine(Path.GetTempPath(), $"mesh-secrets-{Environment.ProcessId}"));
+        var server = $"http://{Address(httpPort)}";
+        var credential = Mesh.Security.OperatorCredential.LoadOrCreate(Path.Combine(state, "operator-credentials.json"), server);
         var controlPlane = builder.AddProject<TControlPlane>(name, launchProfileName: null)
             .WithEndpoint("grpc", e => Loopback(e, grpcPort))
             .WithEndpoint("http", e => Loopback(e, httpPort))
@@ -33,12 +37,35 @@ public static class ServiceMeshExtensions
             .WithEnvironment("ControlPlane__GrpcListen", Address(grpcPort))
             .WithEnvironment("ControlPlane__HttpListen", Address(httpPort))
             .WithHttpHealthCheck("/health", endpointName: "http")
-            // The mesh console, on the control plane's admin port, linked from the resource in the Aspire dashboard.
-            .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/console/", DisplayText = "Mesh console" });
-        var mesh = new ServiceMesh(builder, controlPlane, new TProxy().ProjectPath) { ConfigDirectory = directory };
+            // The mesh console, on the control plane's admin port, linked from the resource in the Aspire dashboard. The
+            // link's key (derived from the operator credential) only exchanges for a browser session; the fragment never
+            // reaches a server or a log.
+            .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = $"/console/login.html#key={credential.ConsoleLoginKey}", DisplayText = "Mesh console" });
+        var mesh = new ServiceMesh(builder, controlPlane, new TProxy().ProjectPath)
+        {
+            ConfigDirectory = directory,
+            SecretsDirectory = secrets,
+            StateDirectory = state,
+            OperatorCredential = credential,
+        };
+        var tokenKeyFile = Path.Combine(secrets, "token-key");
+        Mesh.Security.SecretFiles.Write(tokenKeyFile, Convert.ToBase64String(mesh.TokenKey));
         controlPlane
-            .WithEnvironment("ControlPlane__TokenKey", Convert.ToBase64String(mesh.TokenKey))
+            .WithEnvironment("ControlPlane__TokenKeyFile", tokenKeyFile)
+            .WithEnvironment("ControlPlane__OperatorCredentialsFile", mesh.OperatorCredentialsFile)
             .WithEnvironment("ControlPlane__CertificateTtl", (certificateTtl ?? TimeSpan.FromHours(24)).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            // As `kind create cluster` writes a kubeconfig: meshctl, the console login and the chaos engine find this mesh from here.
+            new Mesh.Security.MeshContext(server, mesh.OperatorCredentialsFile).Write(Mesh.Security.MeshContext.DefaultPath(Environment.GetEnvironmentVariable));
+        }
+
+        builder.Services.AddSingleton(mesh);
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            builder.Services.AddHostedService<MeshSupervisor>();
+        }
+
         builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
         {
             AddOutboundListeners(mesh);
@@ -64,7 +91,8 @@ public static class ServiceMeshExtensions
             .WithEnvironment("Mesh__Workload__Name", name)
             .WithEnvironment("Mesh__Workload__Namespace", mesh.Namespace)
             .WithEnvironment("Mesh__Workload__ServiceAccount", $"{name}-service-account")
-            .WithEnvironment("Mesh__ServiceAccountToken", mesh.TokenFor($"{name}-service-account"))
+            .WithEnvironment("Mesh__ServiceAccountTokenFile", mesh.WriteToken(name, mesh.TokenFor($"{name}-service-account",
+                new Mesh.Security.BoundWorkload($"{name}.{mesh.Namespace}", name, new Dictionary<string, string> { ["istio"] = "ingressgateway", ["app"] = name }))))
             .WithEnvironment("Mesh__Workload__Labels__istio", "ingressgateway")
             .WithEnvironment("Mesh__Workload__Labels__app", name)
             .WithEnvironment("Mesh__GatewayListen__0", Address(port))
@@ -114,7 +142,8 @@ public static class ServiceMeshExtensions
             .WithEnvironment("Mesh__Workload__Name", name)
             .WithEnvironment("Mesh__Workload__Namespace", mesh.Namespace)
             .WithEnvironment("Mesh__Workload__ServiceAccount", $"bookinfo-{appLabel}")
-            .WithEnvironment("Mesh__ServiceAccountToken", mesh.TokenFor($"bookinfo-{appLabel}"))
+            .WithEnvironment("Mesh__ServiceAccountTokenFile", mesh.WriteToken(name, mesh.TokenFor($"bookinfo-{appLabel}",
+                new Mesh.Security.BoundWorkload($"{name}.{mesh.Namespace}", name, new Dictionary<string, string> { ["app"] = appLabel, ["version"] = version }))))
             .WithEnvironment("Mesh__Workload__Labels__app", appLabel)
             .WithEnvironment("Mesh__Workload__Labels__version", version)
             .WithEnvironment("Mesh__Admin", HostAndPort(mesh.Builder, sidecarName, "admin"))

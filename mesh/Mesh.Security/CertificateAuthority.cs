@@ -265,7 +265,7 @@ public sealed class CertificateAuthority : IDisposable
             return;
         }
 
-        Directory.CreateDirectory(state);
+        SecretFiles.CreateFolder(state);
         X509Certificate2 root;
         X509Certificate2? previous;
         DateTimeOffset until;
@@ -285,13 +285,14 @@ public sealed class CertificateAuthority : IDisposable
 
     private static void WriteAtomically(string path, string text, bool secret = false)
     {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        if (secret && !OperatingSystem.IsWindows())
+        if (secret)
         {
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            SecretFiles.Write(path, text);
+            return;
         }
 
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text);
         File.Move(temp, path, overwrite: true);
     }
 }

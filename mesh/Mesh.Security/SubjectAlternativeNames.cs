@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace Mesh.Security;
 
 /// <summary>Reads the URI entries of a subjectAltName extension (which .NET's own type does not enumerate).</summary>
-internal static class SubjectAlternativeNames
+public static class SubjectAlternativeNames
 {
     public const string Oid = "2.5.29.17";
 
@@ -33,5 +33,16 @@ internal static class SubjectAlternativeNames
         return uris;
     }
 
-    public static IReadOnlyList<string> Uris(X509Certificate2 certificate) => Uris(certificate.Extensions.Cast<X509Extension>());
+    public static IReadOnlyList<string> Uris(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return Uris(certificate.Extensions.Cast<X509Extension>());
+    }
+
+    /// <summary>The DNS entries of a certificate's subjectAltName.</summary>
+    public static IReadOnlyList<string> DnsNames(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return [.. certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames())];
+    }
 }

@@ -16,11 +16,11 @@ public sealed class ControlPlaneCommandsTests : IAsyncLifetime
         var file = MeshCtlRunner.Repo("samples/bookinfo/virtual-service-reviews-80-20.yaml");
         var rules = MeshCtlRunner.Repo("config/destination-rule-all.yaml");
 
-        var applied = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "apply", "-f", rules, "-f", file);
-        var listed = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "get", "vs");
-        var shown = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "get", "virtualservice", "reviews");
-        var deleted = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "delete", "vs", "reviews");
-        var gone = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "get", "vs", "reviews");
+        var applied = await MeshCtlRunner.RunWithCredentialAsync(_controlPlane, "apply", "-f", rules, "-f", file);
+        var listed = await MeshCtlRunner.RunWithCredentialAsync(_controlPlane, "get", "vs");
+        var shown = await MeshCtlRunner.RunWithCredentialAsync(_controlPlane, "get", "virtualservice", "reviews");
+        var deleted = await MeshCtlRunner.RunWithCredentialAsync(_controlPlane, "delete", "vs", "reviews");
+        var gone = await MeshCtlRunner.RunWithCredentialAsync(_controlPlane, "get", "vs", "reviews");
 
         Assert.Equal(0, applied.Exit);
         Assert.Contains("virtualservice/reviews configured", applied.Out);
@@ -36,7 +36,7 @@ public sealed class ControlPlaneCommandsTests : IAsyncLifetime
     {
         var file = _config.Write("../bad-weights.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: bad}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n      weight: 30\n    - destination: {host: ratings}\n      weight: 30\n");
 
-        var (exit, _, error) = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "apply", "-f", file);
+        var (exit, _, error) = await MeshCtlRunner.RunWithCredentialAsync(_controlPlane, "apply", "-f", file);
 
         Assert.Equal(1, exit);
         Assert.Contains("MESH301", error);
@@ -46,10 +46,10 @@ public sealed class ControlPlaneCommandsTests : IAsyncLifetime
     [Fact]
     public async Task ProxyStatus_ListsConnectedProxiesAsSynced()
     {
-        var empty = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "proxy-status");
+        var empty = await MeshCtlRunner.RunWithCredentialAsync(_controlPlane, "proxy-status");
         await using var workload = RegisteredWorkload.Connect(_controlPlane.GrpcAddress, RegisteredWorkload.Describe("reviews-v1", "reviews", "v1", "http", 9080, 19999));
 
-        var row = await Eventually.Until(() => MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "proxy-status"),
+        var row = await Eventually.Until(() => MeshCtlRunner.RunWithCredentialAsync(_controlPlane, "proxy-status"),
             r => r.Out.Contains("reviews-v1.default", StringComparison.Ordinal) && r.Out.Contains("SYNCED", StringComparison.Ordinal), "reviews-v1 to show as SYNCED");
 
         Assert.Contains("no proxies", empty.Out);

@@ -1,6 +1,7 @@
 using Mesh.ControlPlane.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Mesh.TestSupport;
@@ -24,6 +25,17 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     public CapturedLogs Logs { get; }
 
+    /// <summary>The operator credential's token, which the admin API accepts.</summary>
+    public string OperatorToken => App.Services.GetRequiredService<Mesh.ControlPlane.Admin.OperatorCredentials>().Credential.Token;
+
+    /// <summary>An HTTP client for the admin API that presents the operator credential, as meshctl does.</summary>
+    public HttpClient AdminClient()
+    {
+        var http = new HttpClient { BaseAddress = AdminAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorToken);
+        return http;
+    }
+
     /// <summary>The injection webhook's TLS address, when started with one.</summary>
     public Uri? WebhookAddress { get; private init; }
 
@@ -43,6 +55,8 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             ["ControlPlane:WebhookListen"] = webhookAddress,
             ["ControlPlane:Namespace"] = "istio-system",
             ["ControlPlane:ProxyImage"] = "registry.example/mesh/mesh-proxy:1.2.3",
+            // Tests of other things register workloads without tokens; the security tests turn it on.
+            ["ControlPlane:XdsAuth"] = "false",
         });
         if (settings is not null)
         {

@@ -29,7 +29,11 @@ public sealed class RegisteredWorkload : IAsyncDisposable
         {
             while (await call.ResponseStream.MoveNext(cancellationToken))
             {
-                var snapshot = call.ResponseStream.Current.Snapshot;
+                if (call.ResponseStream.Current.Snapshot is not { } snapshot)
+                {
+                    continue;
+                }
+
                 await call.RequestStream.WriteAsync(new ProxyMessage { Response = new PushResponse { Version = snapshot.Version, Nonce = snapshot.Nonce, Ack = true } }, cancellationToken);
             }
         }

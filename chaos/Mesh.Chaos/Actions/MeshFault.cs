@@ -77,7 +77,7 @@ public sealed class ControlPlaneConfigClient(HttpClient http, Uri controlPlane) 
 {
     public async Task ApplyAsync(string yaml, string source, CancellationToken cancellationToken)
     {
-        using var content = new StringContent(yaml);
+        using var content = new StringContent(yaml, Encoding.UTF8, "application/yaml");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(controlPlane, "/api/config")) { Content = content };
         request.Headers.Add("X-Mesh-Source", source);
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);

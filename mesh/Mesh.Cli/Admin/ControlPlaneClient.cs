@@ -5,10 +5,27 @@ using Mesh.Cli.Output;
 
 namespace Mesh.Cli.Admin;
 
-/// <summary>The control plane's admin API, as meshctl uses it. An unreachable control plane is a clear error, never a stack trace.</summary>
-public sealed class ControlPlaneClient(Uri address, HttpMessageHandler? handler = null) : IDisposable
+/// <summary>
+/// The control plane's admin API, as meshctl uses it, with the caller's bearer token. An unreachable control plane, or a
+/// refused credential, is a clear error that says what to do, never a stack trace.
+/// </summary>
+public sealed class ControlPlaneClient(Uri address, string? token = null, string? contextPath = null, HttpMessageHandler? handler = null) : IDisposable
 {
-    private readonly HttpClient _http = new(handler ?? new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = Create(address, token, handler);
+
+    private static HttpClient Create(Uri address, string? token, HttpMessageHandler? handler)
+    {
+        var http = new HttpClient(handler ?? new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        if (!string.IsNullOrEmpty(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return http;
+    }
+
+    /// <summary>Whether this client presents a credential at all.</summary>
+    public bool HasCredential { get; } = !string.IsNullOrEmpty(token);
 
     public Uri Address { get; } = address;
 
@@ -23,7 +40,7 @@ public sealed class ControlPlaneClient(Uri address, HttpMessageHandler? handler 
 
     public async Task<ApplyOutcome> ApplyAsync(string yaml, string source, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/config") { Content = new StringContent(yaml) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/config") { Content = new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml") };
         request.Headers.Add("X-Mesh-Source", source);
         using var response = await SendAsync(request, cancellationToken);
         if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity))
@@ -85,7 +102,17 @@ public sealed class ControlPlaneClient(Uri address, HttpMessageHandler? handler 
     {
         try
         {
-            return await _http.SendAsync(request, cancellationToken);
+            var response = await _http.SendAsync(request, cancellationToken);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                var reason = await response.Content.ReadAsStringAsync(cancellationToken);
+                response.Dispose();
+                throw new ControlPlaneException(response.StatusCode == HttpStatusCode.Unauthorized
+                    ? $"the control plane at {Address} needs a credential{(HasCredential ? " other than the one given" : "")} ({Reason(reason)}): {AdminCredential.HowToGetOne(contextPath ?? "~/.mesh/config.json")}"
+                    : $"the control plane at {Address} refused this credential: {Reason(reason)}");
+            }
+
+            return response;
         }
         catch (HttpRequestException e)
         {
@@ -98,6 +125,19 @@ public sealed class ControlPlaneClient(Uri address, HttpMessageHandler? handler 
         finally
         {
             request.Dispose();
+        }
+    }
+
+    private static string Reason(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("error", out var error) ? error.GetString() ?? body : body;
+        }
+        catch (JsonException)
+        {
+            return body;
         }
     }
 

@@ -1,8 +1,11 @@
+using Mesh.Config;
 using Mesh.Config.Diagnostics;
 using Mesh.Config.Validation;
 using Mesh.ControlPlane.Configuration;
 using Mesh.ControlPlane.Discovery;
+using Mesh.ControlPlane.Hosting;
 using Mesh.ControlPlane.Registry;
+using Microsoft.Extensions.Options;
 
 namespace Mesh.ControlPlane.Admin;
 
@@ -16,7 +19,9 @@ public static class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints, string host)
     {
-        var api = endpoints.MapGroup("/api").RequireHost(host);
+        var root = endpoints.MapGroup("/api").RequireHost(host);
+        var api = root.MapGroup("").RequireAdmin(AdminRole.View);
+        var edit = root.MapGroup("").RequireAdmin(AdminRole.Edit);
 
         api.MapGet("/config", (ConfigStore store, string? kind) => store.Current.Resources
             .Where(r => kind is null || string.Equals(r.Kind, kind, StringComparison.OrdinalIgnoreCase))
@@ -41,10 +46,28 @@ public static class AdminApi
                 ? Results.Text(resource.Document?.Text ?? "", "application/yaml")
                 : Results.NotFound(new { error = $"{kind}/{ns}/{name} not found" }));
 
-        api.MapPost("/config", async (HttpRequest request, ConfigStore store) =>
+        edit.MapPost("/config", async (HttpRequest request, ConfigStore store, IOptions<ControlPlaneOptions> options) =>
         {
-            using var reader = new StreamReader(request.Body);
-            var yaml = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+            if (PlatformOwnsConfig(options.Value) is { } owned)
+            {
+                return owned;
+            }
+
+            // The body is bounded by what the whole config may hold; a larger one is refused before it is read.
+            var limit = ConfigLimits.Default.MaxTotalBytes;
+            if (request.ContentLength > limit)
+            {
+                return Results.Json(new { error = $"the body is {request.ContentLength} bytes; all config together may hold at most {limit} bytes" },
+                    statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+
+            var yaml = await ReadBoundedAsync(request, limit);
+            if (yaml is null)
+            {
+                return Results.Json(new { error = $"the body is larger than {limit} bytes, the most all config together may hold" },
+                    statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+
             var source = request.Headers[SourceHeader].FirstOrDefault() ?? "api";
             var findings = store.Apply(yaml, source);
             var accepted = !findings.Any(f => f.Severity == Severity.Error);
@@ -52,8 +75,13 @@ public static class AdminApi
                 statusCode: accepted ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         });
 
-        api.MapDelete("/config/{kind}/{ns}/{name}", (ConfigStore store, string kind, string ns, string name) =>
+        edit.MapDelete("/config/{kind}/{ns}/{name}", (ConfigStore store, IOptions<ControlPlaneOptions> options, string kind, string ns, string name) =>
         {
+            if (PlatformOwnsConfig(options.Value) is { } owned)
+            {
+                return owned;
+            }
+
             var key = store.Current.Resources.FirstOrDefault(r => string.Equals(r.Kind, kind, StringComparison.OrdinalIgnoreCase) && r.Namespace == ns && r.Name == name)?.Key;
             if (key is null)
             {
@@ -66,8 +94,13 @@ public static class AdminApi
         });
 
         // Back to exactly what the folder says: every applied resource and API deletion is dropped.
-        api.MapPost("/config/reset", (ConfigStore store) =>
+        edit.MapPost("/config/reset", (ConfigStore store, IOptions<ControlPlaneOptions> options) =>
         {
+            if (PlatformOwnsConfig(options.Value) is { } owned)
+            {
+                return owned;
+            }
+
             var findings = store.ResetApplied();
             return Results.Json(new { revision = store.Status.Revision, findings = findings.Select(Describe) });
         });
@@ -113,7 +146,7 @@ public static class AdminApi
             })
             : Results.Json(new { enabled = false }));
 
-        api.MapPost("/ca/rotate-root", (Security.TrustBundlePublisher publisher, Security.CertificateService certificates, string? overlap) =>
+        edit.MapPost("/ca/rotate-root", (Security.TrustBundlePublisher publisher, Security.CertificateService certificates, string? overlap) =>
         {
             if (!certificates.Enabled)
             {
@@ -132,26 +165,33 @@ public static class AdminApi
         api.MapGet("/proxies", (ProxyConnections connections) =>
             connections.All.OrderBy(c => c.ProxyId, StringComparer.Ordinal).Select(c => ProxyStatus.From(c, connections.Current?.Version)));
 
-        api.MapGet("/proxies/{proxyId}/config_dump", async (ProxyConnections connections, IHttpClientFactory clients, string proxyId, CancellationToken cancellationToken) =>
+        // The dump travels over the proxy's own authenticated stream: the control plane never dials an address a proxy chose.
+        api.MapGet("/proxies/{proxyId}/config_dump", async (ProxyConnections connections, string proxyId, CancellationToken cancellationToken) =>
         {
-            var connection = connections.All.FirstOrDefault(c => c.ProxyId == proxyId || c.Workload.Name == proxyId);
+            var connection = connections.All.FirstOrDefault(c => c.ProxyId == proxyId) ?? connections.All.FirstOrDefault(c => c.Workload.Name == proxyId);
             if (connection is null)
             {
                 return Results.NotFound(new { error = $"no connected proxy '{proxyId}'" });
             }
 
-            var dump = await clients.CreateClient("proxy-admin").GetStringAsync($"http://{connection.AdminAddress}/config_dump", cancellationToken);
-            return Results.Text(dump, "application/json");
+            try
+            {
+                return Results.Text(await connection.ConfigDumpAsync(cancellationToken), "application/json");
+            }
+            catch (TimeoutException e)
+            {
+                return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status504GatewayTimeout);
+            }
         });
 
         // Prometheus HTTP service discovery (http_sd_configs): one target per connected proxy's admin listener, with
         // the labels Istio's Prometheus config derives from pods. The registry, not a static file, says what to scrape.
         api.MapGet("/prometheus/targets", (ProxyConnections connections) => connections.All
-            .Where(c => !string.IsNullOrEmpty(c.AdminAddress))
+            .Where(c => c.StatsAddress is not null)
             .OrderBy(c => c.Workload.Name, StringComparer.Ordinal)
             .Select(c => new
             {
-                targets = new[] { c.AdminAddress },
+                targets = new[] { c.StatsAddress },
                 labels = new Dictionary<string, string>
                 {
                     ["__metrics_path__"] = "/stats/prometheus",
@@ -164,6 +204,32 @@ public static class AdminApi
             }));
 
         return endpoints;
+    }
+
+    /// <summary>On Kubernetes the config is the Istio custom resources, changed through the API server under its RBAC.</summary>
+    private static IResult? PlatformOwnsConfig(ControlPlaneOptions options) =>
+        string.Equals(options.Discovery, "Kubernetes", StringComparison.OrdinalIgnoreCase)
+            ? Results.Json(new { error = "on Kubernetes the mesh's config is its Istio custom resources: change them with kubectl apply/delete, under the API server's RBAC" },
+                statusCode: StatusCodes.Status409Conflict)
+            : null;
+
+    /// <summary>The body as text, or null when it is longer than <paramref name="limit"/> bytes.</summary>
+    private static async Task<string?> ReadBoundedAsync(HttpRequest request, long limit)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static object Describe(Finding finding) => new

@@ -20,6 +20,12 @@ public sealed record ProxyStatus(
     string? NackError,
     string Status)
 {
+    /// <summary>Resources the proxy left out of the version it ACKed, each with why (a certificate it cannot read, …).</summary>
+    public IReadOnlyList<string> Rejected { get; init; } = [];
+
+    /// <summary>The identity the proxy proved on its stream, or null when discovery authentication is off.</summary>
+    public string? Authenticated { get; init; }
+
     public static ProxyStatus From(ProxyConnection connection, string? currentVersion)
     {
         // Synced: it ACKed the current version, or the last version it was sent when nothing it sees changed since.
@@ -29,6 +35,10 @@ public sealed record ProxyStatus(
             : "STALE";
         return new ProxyStatus(connection.ProxyId, connection.Kind.ToString().ToLowerInvariant(), connection.Workload.Name,
             connection.Workload.Namespace, connection.Workload.Address, connection.AdminAddress, connection.ConnectedAt,
-            connection.Sent?.Version, connection.AckedVersion, connection.NackedVersion, connection.NackError, status);
+            connection.Sent?.Version, connection.AckedVersion, connection.NackedVersion, connection.NackError, status)
+        {
+            Rejected = connection.RejectedResources,
+            Authenticated = connection.Authenticated,
+        };
     }
 }

@@ -30,7 +30,42 @@ public static class MeshConsole
         app.MapGet(Path, () => Results.Redirect($"{Path}/graph.html")).RequireHost(host);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(PagesDirectory), RequestPath = Path });
 
-        var api = app.MapGroup("/api").RequireHost(host);
+        // The console's login: the dashboard's link (or meshctl console) carries a key derived from the operator credential,
+        // or the user pastes the credential's token; either is exchanged for a cookie no other site can send (SameSite=Strict).
+        app.MapPost($"{Path}/session", async (HttpContext context, OperatorCredentials credentials) =>
+        {
+            ConsoleLogin? login;
+            try
+            {
+                login = await context.Request.ReadFromJsonAsync<ConsoleLogin>(context.RequestAborted);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                return Results.Json(new { error = "send {\"key\": …} or {\"token\": …} as JSON" }, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            if (!credentials.IsLoginKey(login?.Key) && !credentials.IsOperatorToken(login?.Token))
+            {
+                return Results.Json(new { error = "that is not this control plane's login key or operator token" }, statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            context.Response.Cookies.Append(OperatorCredentials.SessionCookie, credentials.IssueSession(), new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = context.Request.IsHttps,
+                Path = "/",
+                MaxAge = OperatorCredentials.SessionLifetime,
+            });
+            return Results.NoContent();
+        }).RequireHost(host);
+        app.MapDelete($"{Path}/session", (HttpContext context) =>
+        {
+            context.Response.Cookies.Delete(OperatorCredentials.SessionCookie, new CookieOptions { Path = "/" });
+            return Results.NoContent();
+        }).RequireHost(host);
+
+        var api = app.MapGroup("/api").RequireHost(host).RequireAdmin(AdminRole.View);
         api.MapGet("/graph", async (TopologySource topology, string? type, string? window, CancellationToken cancellationToken) =>
         {
             if (!TopologySource.TryParseType(type, out var graphType) || !TopologySource.Windows.Contains(window ?? "1m"))
@@ -71,8 +106,7 @@ public static class MeshConsole
             }
         });
 
-        api.MapGet("/graph/node", async (string id, ConfigStore store, WorkloadRegistry registry, ProxyConnections connections, IHttpClientFactory clients,
-            CancellationToken cancellationToken) =>
+        api.MapGet("/graph/node", (string id, ConfigStore store, WorkloadRegistry registry, ProxyConnections connections) =>
         {
             if (NodeRef.Parse(id) is not { } node)
             {
@@ -88,16 +122,16 @@ public static class MeshConsole
                 : workloads.Select(w => Hostnames.ServiceHost(w.App, w.Namespace)).Distinct().ToArray();
             var resources = Applying(config, hosts, workloads).ToArray();
             var current = connections.Current?.Version;
-            var proxies = await Task.WhenAll(workloads.Select(async w =>
+            var proxies = workloads.Select(w =>
             {
                 var connection = connections.All.FirstOrDefault(c => c.Workload.Name == w.Name && c.Workload.Namespace == w.Namespace);
                 return new
                 {
                     workload = w.Name, w.Address, w.Healthy, w.Labels,
                     proxy = connection is null ? null : ProxyStatus.From(connection, current),
-                    certificate = connection is null ? null : await CertificateAsync(clients, connection.AdminAddress, cancellationToken),
+                    certificate = connection is null ? null : Certificate(connection),
                 };
-            }));
+            }).ToArray();
             return Results.Json(new
             {
                 id, kind = node.Kind, @namespace = node.Namespace, workloads = proxies,
@@ -135,15 +169,18 @@ public static class MeshConsole
             });
         });
 
-        api.MapGet("/proxies/{proxyId}/certs", async (ProxyConnections connections, IHttpClientFactory clients, string proxyId, CancellationToken cancellationToken) =>
+        api.MapGet("/proxies/{proxyId}/certs", (ProxyConnections connections, string proxyId) =>
             connections.All.FirstOrDefault(c => c.ProxyId == proxyId) is { } connection
-                ? Results.Json(await CertificateAsync(clients, connection.AdminAddress, cancellationToken))
+                ? Results.Json(Certificate(connection))
                 : Results.NotFound(new { error = $"no connected proxy '{proxyId}'" }));
 
         return app;
     }
 
     private static string Name(Health health) => health.ToString().ToLowerInvariant();
+
+    /// <summary>What the login page posts: the link's key, or a pasted operator token.</summary>
+    private sealed record ConsoleLogin(string? Key, string? Token);
 
     /// <summary>The mesh-routing (not gateway-bound) VirtualService for a host, which the wizard replaces.</summary>
     private static VirtualService? RoutingFor(ConfigStore store, string host) => store.Current.VirtualServices.FirstOrDefault(vs =>
@@ -170,24 +207,12 @@ public static class MeshConsole
             .Concat(workloads.Select(w => Sidecar.For(config.Sidecars, w.Namespace, w.Labels)).OfType<Sidecar>().Distinct());
     }
 
-    /// <summary>A proxy's workload certificate as its admin listener reports it, or null when it cannot be asked.</summary>
-    private static async Task<JsonElement?> CertificateAsync(IHttpClientFactory clients, string adminAddress, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(adminAddress))
-        {
-            return null;
-        }
-
-        try
-        {
-            var client = clients.CreateClient("proxy-admin");
-            return JsonDocument.Parse(await client.GetStringAsync($"http://{adminAddress}/certs", cancellationToken)).RootElement.Clone();
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-    }
+    /// <summary>
+    /// A proxy's workload certificate as this control plane's CA issued it (the CA knows what it signed, so it never has
+    /// to ask an address the proxy gave).
+    /// </summary>
+    private static object? Certificate(ProxyConnection connection) =>
+        connection.CertificateNotAfter is { } notAfter ? new { identity = connection.Identity, notAfter } : null;
 
     /// <summary>A graph node's id, read back: which workloads (or service) it stands for.</summary>
     private sealed record NodeRef(string Kind, string Namespace, string? Workload, string? App, string? Version, string? Service)

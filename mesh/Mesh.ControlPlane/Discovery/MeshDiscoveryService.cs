@@ -17,6 +17,8 @@ public partial class MeshDiscoveryService(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     Security.CertificateService certificates,
+    ProxyAuthenticator authenticator,
+    Admin.OperatorCredentials operatorCredentials,
     Microsoft.Extensions.Options.IOptions<Hosting.ControlPlaneOptions> options,
     ILogger<MeshDiscoveryService> logger)
 {
@@ -31,8 +33,15 @@ public partial class MeshDiscoveryService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the first message must be a ProxyHello with a proxy_id and a workload"));
         }
 
-        var connection = new ProxyConnection(hello.ProxyId, hello.Kind, hello.Workload.ToModel(), hello.AdminAddress, time.GetUtcNow());
-        registry.Register(hello.ProxyId, connection.Id, connection.Workload);
+        var identity = await authenticator.AuthenticateAsync(context, hello, cancellation);
+        var connection = new ProxyConnection(hello.ProxyId, hello.Kind, hello.Workload.ToModel(), hello.AdminAddress, time.GetUtcNow()) { Authenticated = identity };
+        if (!registry.Register(hello.ProxyId, connection.Id, connection.Workload))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"proxy id {hello.ProxyId} is registered to a workload of another identity"));
+        }
+
+        // Who may write to this proxy's admin listener: the operator credential, by its digest.
+        connection.Send(new ControlPlaneMessage { AdminAccess = new AdminAccess { WriterTokenSha256 = { Google.Protobuf.ByteString.CopyFrom(operatorCredentials.Credential.TokenDigest) } } });
         connections.Add(connection);
         metrics.ProxyConnected(hello.Kind);
         LogConnected(logger, hello.ProxyId, hello.Kind.ToString(), context.Peer);
@@ -147,6 +156,10 @@ public partial class MeshDiscoveryService(
                 {
                     connection.Send(new ControlPlaneMessage { Certificate = await certificates.SignAsync(connection, csr, cancellationToken) });
                 }
+                else if (message.ConfigDump is { } dump)
+                {
+                    connection.DumpReceived(dump);
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
@@ -160,6 +173,12 @@ public partial class MeshDiscoveryService(
         {
             connection.AckedVersion = response.Version;
             connection.AckedAt = time.GetUtcNow();
+            connection.RejectedResources = [.. response.RejectedResources];
+            foreach (var rejected in response.RejectedResources)
+            {
+                LogPartial(logger, connection.ProxyId, response.Version, rejected);
+            }
+
             if (connection.Sent is { } sent && sent.Version == response.Version)
             {
                 metrics.Converged(time.GetUtcNow() - sent.CreatedAt);
@@ -191,6 +210,9 @@ public partial class MeshDiscoveryService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy {ProxyId} disconnected")]
     private static partial void LogDisconnected(ILogger logger, string proxyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy {ProxyId} applied version {Version} without a resource it could not use: {Rejected}")]
+    private static partial void LogPartial(ILogger logger, string proxyId, string version, string rejected);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Proxy {ProxyId} NACKed version {Version}: {Error}")]
     private static partial void LogNack(ILogger logger, string proxyId, string version, string error);

@@ -10,7 +10,65 @@ namespace Mesh.ControlPlane.Discovery;
 /// </summary>
 public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Registry.Workload workload, string adminAddress, DateTimeOffset connectedAt)
 {
+    /// <summary>How long a proxy has to answer a config dump request on its stream.</summary>
+    public static readonly TimeSpan DumpTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<string>> _dumps = new(StringComparer.Ordinal);
+
+    /// <summary>The stats address the proxy declared (shown in proxy status; never dialled by the control plane).</summary>
     public string AdminAddress { get; } = adminAddress;
+
+    /// <summary>
+    /// Where Prometheus may scrape this proxy: its declared address only when it is a loopback or the workload's own
+    /// address, so a registration cannot point Prometheus at another host. Null when it is neither.
+    /// </summary>
+    public string? StatsAddress { get; } = StatsAddressOf(adminAddress, workload.Address);
+
+    /// <summary>Who the proxy proved it is on its stream (<c>namespace/serviceAccount</c>), or null without discovery authentication.</summary>
+    public string? Authenticated { get; init; }
+
+    /// <summary>Asks the proxy for its config dump over its own stream, and waits for the answer.</summary>
+    public async Task<string> ConfigDumpAsync(CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _dumps[id] = answer;
+        try
+        {
+            Send(new ControlPlaneMessage { ConfigDumpRequest = new ConfigDumpRequest { RequestId = id } });
+            return await answer.Task.WaitAsync(DumpTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"proxy {ProxyId} did not send its config dump within {DumpTimeout.TotalSeconds} s");
+        }
+        finally
+        {
+            _dumps.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>A config dump arrived; an answer nobody asked for is dropped.</summary>
+    public void DumpReceived(ConfigDumpResponse response)
+    {
+        if (_dumps.TryRemove(response.RequestId, out var answer))
+        {
+            answer.TrySetResult(response.Json);
+        }
+    }
+
+    private static string? StatsAddressOf(string declared, string workloadAddress)
+    {
+        if (!System.Net.IPEndPoint.TryParse(declared, out var endpoint) || endpoint.Port == 0)
+        {
+            return null;
+        }
+
+        return System.Net.IPAddress.IsLoopback(endpoint.Address) ||
+               (System.Net.IPAddress.TryParse(workloadAddress, out var own) && own.Equals(endpoint.Address))
+            ? endpoint.ToString()
+            : null;
+    }
 
     private readonly Channel<MeshSnapshot> _pending = Channel.CreateBounded<MeshSnapshot>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -46,6 +104,9 @@ public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Regis
     public string? NackedVersion { get; set; }
 
     public string? NackError { get; set; }
+
+    /// <summary>What the proxy left out of the version it last ACKed (a resource it could not use), by name and reason.</summary>
+    public IReadOnlyList<string> RejectedResources { get; set; } = [];
 
     private readonly Channel<ControlPlaneMessage> _control = Channel.CreateUnbounded<ControlPlaneMessage>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -92,6 +153,11 @@ public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Regis
 
     public void Close()
     {
+        foreach (var dump in _dumps.Values)
+        {
+            dump.TrySetException(new TimeoutException($"proxy {ProxyId} disconnected before it sent its config dump"));
+        }
+
         _pending.Writer.TryComplete();
         _control.Writer.TryComplete();
     }

@@ -107,6 +107,14 @@ public sealed partial class PushCoordinator(
             return;
         }
 
+        // The config store bounds the config; the registry grows with the mesh. A version no proxy could receive is never sent.
+        var size = documents.Values.Sum(d => (long)d.CalculateSize()) + workloads.Values.Sum(w => (long)w.CalculateSize());
+        if (size > Config.ConfigLimits.MaxPushBytes)
+        {
+            LogTooLarge(logger, version, size, Config.ConfigLimits.MaxPushBytes);
+            return;
+        }
+
         _sequence = sequence;
         (_documents, _workloads) = (documents, workloads);
         connections.Publish(new MeshSnapshot(sequence, version, nonce, changedAt, documents, workloads, config.Sidecars, delta));
@@ -114,6 +122,9 @@ public sealed partial class PushCoordinator(
         LogPublished(logger, version, string.Join(",", reasons), documents.Count, workloads.Count,
             delta is null ? "full" : $"delta of {delta.Documents.Count + delta.RemovedDocuments.Count} documents and {delta.Workloads.Count + delta.RemovedWorkloads.Count} workloads", connections.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Version {Version} would be {Bytes} bytes, more than a proxy accepts ({Limit}); proxies keep the version they have")]
+    private static partial void LogTooLarge(ILogger logger, string version, long bytes, int limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pushing version {Version} ({Reasons}): {Documents} documents, {Workloads} workloads, as a {Form} to {Proxies} proxies")]
     private static partial void LogPublished(ILogger logger, string version, string reasons, int documents, int workloads, string form, int proxies);

@@ -30,6 +30,10 @@ public static class ControlPlaneHostingExtensions
             sp.GetRequiredService<WorkloadRegistry>(), sp.GetRequiredService<ChangeNotifier>(), sp.GetRequiredService<ControlPlaneMetrics>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConfigStore>>()));
         builder.Services.AddSingleton<Security.CertificateService>();
+        builder.Services.AddSingleton<OperatorCredentials>();
+        builder.Services.AddSingleton<AdminAccess>();
+        builder.Services.AddSingleton<AdminSurfaceGuard>();
+        builder.Services.AddSingleton<ProxyAuthenticator>();
         builder.Services.AddSingleton<InjectionWebhook>();
         builder.Services.AddSingleton<Security.TrustBundlePublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Security.TrustBundlePublisher>());
@@ -46,8 +50,8 @@ public static class ControlPlaneHostingExtensions
             builder.Services.AddSingleton<Security.ITokenReviewer, Security.SignedTokenReviewer>();
         }
         builder.Services.AddHostedService<PushCoordinator>();
-        builder.Services.AddGrpc();
-        builder.Services.AddHttpClient("proxy-admin");
+        // Config dumps arrive on the proxies' streams; they are bounded like every other message a proxy sends.
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 16 * 1024 * 1024);
         builder.Services.AddHttpClient(Console.TopologySource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton<Console.TopologySource>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ControlPlaneMetrics.MeterName).AddPrometheusExporter(o =>
@@ -76,9 +80,13 @@ public static class ControlPlaneHostingExtensions
     public static WebApplication MapControlPlane(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value;
+        CheckProxyAuthentication(app.Services, options);
         var grpcHost = $"*:{Parse(options.GrpcListen).Port}";
         var httpHost = $"*:{Parse(options.HttpListen).Port}";
         var registry = app.Services.GetRequiredService<WorkloadRegistry>();
+        var guard = app.Services.GetRequiredService<AdminSurfaceGuard>();
+        var httpPort = Parse(options.HttpListen).Port;
+        app.UseWhen(context => context.Connection.LocalPort == httpPort, admin => admin.Use(next => context => guard.InvokeAsync(context, next)));
         app.Lifetime.ApplicationStopping.Register(registry.Freeze);
         app.MapGrpcService<MeshDiscoveryService>().RequireHost(grpcHost);
         app.MapAdminApi(httpHost);
@@ -91,6 +99,18 @@ public static class ControlPlaneHostingExtensions
         app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);
         app.MapGet("/", () => Results.Text("mesh control plane: console at /console/, admin API under /api, metrics at /metrics")).RequireHost(httpHost);
         return app;
+    }
+
+    /// <summary>With discovery authentication on, the control plane must have a way to check a proxy's token.</summary>
+    private static void CheckProxyAuthentication(IServiceProvider services, ControlPlaneOptions options)
+    {
+        if (options.XdsAuth && !services.GetRequiredService<Security.ITokenReviewer>().Enabled)
+        {
+            throw new InvalidOperationException(
+                "ControlPlane:XdsAuth is on (the default), but the control plane cannot check a proxy's service-account token: " +
+                "set ControlPlane:TokenKeyFile (the key the app host signs tokens with), or ControlPlane:Discovery=Kubernetes (TokenReview); " +
+                "ControlPlane:XdsAuth=false accepts unauthenticated proxies, for tests only");
+        }
     }
 
     private static System.Net.IPEndPoint Parse(string address) =>

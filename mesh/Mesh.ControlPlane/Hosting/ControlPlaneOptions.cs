@@ -76,10 +76,42 @@ public sealed class ControlPlaneOptions
     public string? RootKeyFile { get; set; }
 
     /// <summary>
-    /// The secret (base64) that service-account tokens are signed with; the app host mints a token per sidecar with it.
-    /// Without it the CA issues no certificates and the mesh runs without mTLS.
+    /// A file (0600) holding the secret (base64) that service-account tokens are signed with; the app host mints a token
+    /// per sidecar with it. Without a key the CA issues no certificates and the mesh runs without mTLS.
     /// </summary>
+    public string? TokenKeyFile { get; set; }
+
+    /// <summary>The same secret given inline (tests). A file is preferred: an environment value is visible to whoever can list the process.</summary>
     public string? TokenKey { get; set; }
+
+    /// <summary>The token key from <see cref="TokenKeyFile"/> or <see cref="TokenKey"/>, or null.</summary>
+    public byte[]? ReadTokenKey()
+    {
+        var text = !string.IsNullOrEmpty(TokenKeyFile) ? Mesh.Security.SecretFiles.Read(TokenKeyFile) : TokenKey;
+        return string.IsNullOrEmpty(text) ? null : Convert.FromBase64String(text);
+    }
+
+    /// <summary>
+    /// Whether every discovery stream must present a service-account token (Istio's <c>XDS_AUTH</c>, on by default). A
+    /// proxy may then register only a workload of its own identity. Turning it off lets anyone who reaches the discovery
+    /// port register any workload; it exists for tests of other things.
+    /// </summary>
+    public bool XdsAuth { get; set; } = true;
+
+    /// <summary>
+    /// Where the operator credential (a bearer token for the admin API, in the spirit of a kubeconfig) is kept, 0600.
+    /// Created at first start when missing; empty means <c>{StateDirectory}/operator-credentials.json</c>.
+    /// </summary>
+    public string? OperatorCredentialsFile { get; set; }
+
+    /// <summary>Who may use the admin API, besides the operator credential.</summary>
+    public AdminAccessOptions Admin { get; set; } = new();
+
+    /// <summary>
+    /// The host names the admin API answers to (the Host header; a DNS-rebinding page's host is refused). Loopback names
+    /// are always allowed; on Kubernetes the control plane's Service names are added.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 
     /// <summary>
     /// The Prometheus that scrapes the proxies (its base address). The console's graph is built from it, as Kiali's is;
@@ -92,4 +124,16 @@ public sealed class ControlPlaneOptions
 
     /// <summary>The share of 5xx answers at which it is failing (20 %).</summary>
     public double ConsoleFailingErrorRate { get; set; } = 0.20;
+}
+
+/// <summary>
+/// Subjects allowed on the admin API, as a Kubernetes RoleBinding names them: a user name
+/// (<c>system:serviceaccount:mesh:meshctl</c>, <c>alice</c>) or a group (<c>group:mesh-admins</c>). Editors may read and
+/// change; viewers may only read.
+/// </summary>
+public sealed class AdminAccessOptions
+{
+    public List<string> Editors { get; set; } = [];
+
+    public List<string> Viewers { get; set; } = [];
 }

@@ -30,6 +30,8 @@ public sealed partial class WorkloadRegistry : IDisposable
     private volatile CachedSnapshot? _snapshot;
     private volatile IReadOnlyDictionary<string, Workload> _discovered = new Dictionary<string, Workload>();
     private volatile bool _proxiesRegister = true;
+    private readonly Lock _standby = new();
+    private readonly Dictionary<string, List<Registration>> _standbyByProxy = new(StringComparer.Ordinal);
 
     public WorkloadRegistry(ChangeNotifier notifier, ILogger<WorkloadRegistry> logger)
         : this(notifier, logger, TimeProvider.System, null, TimeSpan.Zero)
@@ -79,17 +81,40 @@ public sealed partial class WorkloadRegistry : IDisposable
         Changed();
     }
 
-    /// <summary>Registers (or replaces) the workload of a proxy connection.</summary>
-    public void Register(string proxyId, Guid connection, Workload workload)
+    /// <summary>
+    /// Registers the workload of a proxy connection, or refuses it (false) when the proxy id is held by a workload of
+    /// another identity (namespace and service account): one credential cannot take over another's registration. A
+    /// newer connection of the same identity takes the id; the older one stays in reserve until either goes.
+    /// </summary>
+    public bool Register(string proxyId, Guid connection, Workload workload)
     {
         if (!_proxiesRegister)
         {
-            return;
+            return true;
         }
 
-        _workloads[proxyId] = new Registration(connection, workload);
+        lock (_standby)
+        {
+            if (_workloads.TryGetValue(proxyId, out var current))
+            {
+                if (!SameIdentity(current.Workload, workload))
+                {
+                    LogRefused(_logger, proxyId, $"{workload.Namespace}/{workload.ServiceAccount}", $"{current.Workload.Namespace}/{current.Workload.ServiceAccount}");
+                    return false;
+                }
+
+                if (current.Connection != Restored)
+                {
+                    Standby(proxyId).Add(current);
+                }
+            }
+
+            _workloads[proxyId] = new Registration(connection, workload);
+        }
+
         LogRegistered(_logger, proxyId, workload.Address, workload.Healthy);
         Changed();
+        return true;
     }
 
     public void SetHealth(string proxyId, Guid connection, bool healthy, string detail)
@@ -99,24 +124,63 @@ public sealed partial class WorkloadRegistry : IDisposable
             return;
         }
 
-        if (_workloads.TryGetValue(proxyId, out var current) && current.Connection == connection && current.Workload.Healthy != healthy)
+        lock (_standby)
         {
-            _workloads[proxyId] = current with { Workload = current.Workload with { Healthy = healthy } };
-            LogHealth(_logger, proxyId, healthy ? "healthy" : "unhealthy", detail);
-            Changed();
+            if (_workloads.TryGetValue(proxyId, out var current) && current.Connection == connection && current.Workload.Healthy != healthy)
+            {
+                _workloads[proxyId] = current with { Workload = current.Workload with { Healthy = healthy } };
+                LogHealth(_logger, proxyId, healthy ? "healthy" : "unhealthy", detail);
+            }
+            else
+            {
+                // A connection in reserve keeps its own health, so it is right if it becomes the registration again.
+                if (_standbyByProxy.TryGetValue(proxyId, out var reserve) && reserve.FindIndex(r => r.Connection == connection) is >= 0 and var i)
+                {
+                    reserve[i] = reserve[i] with { Workload = reserve[i].Workload with { Healthy = healthy } };
+                }
+
+                return;
+            }
         }
+
+        Changed();
     }
 
-    /// <summary>Removes a workload when its connection ends, unless a newer connection has registered it since.</summary>
+    /// <summary>
+    /// Removes a connection's registration when it ends. When it held the proxy id and an older connection of the same
+    /// workload is still open, that one is registered again; a connection that never held the id changes nothing.
+    /// </summary>
     public void Unregister(string proxyId, Guid connection)
     {
-        if (_workloads.TryGetValue(proxyId, out var current) && current.Connection == connection &&
-            _workloads.TryRemove(new KeyValuePair<string, Registration>(proxyId, current)))
+        lock (_standby)
         {
-            LogUnregistered(_logger, proxyId);
-            Changed();
+            var reserve = _standbyByProxy.GetValueOrDefault(proxyId);
+            reserve?.RemoveAll(r => r.Connection == connection);
+            if (!_workloads.TryGetValue(proxyId, out var current) || current.Connection != connection)
+            {
+                return;
+            }
+
+            if (reserve is { Count: > 0 })
+            {
+                _workloads[proxyId] = reserve[^1];
+                reserve.RemoveAt(reserve.Count - 1);
+            }
+            else
+            {
+                _workloads.TryRemove(proxyId, out _);
+                _standbyByProxy.Remove(proxyId);
+            }
         }
+
+        LogUnregistered(_logger, proxyId);
+        Changed();
     }
+
+    private List<Registration> Standby(string proxyId) =>
+        _standbyByProxy.TryGetValue(proxyId, out var list) ? list : _standbyByProxy[proxyId] = [];
+
+    private static bool SameIdentity(Workload a, Workload b) => a.Namespace == b.Namespace && a.ServiceAccount == b.ServiceAccount;
 
     /// <summary>An immutable view of the registry as it is now.</summary>
     public ServiceRegistry Snapshot()
@@ -212,6 +276,9 @@ public sealed partial class WorkloadRegistry : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the registry: {Reason}")]
     private static partial void LogSaveFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused to register {ProxyId} for {Identity}: it is registered to {Owner}")]
+    private static partial void LogRefused(ILogger logger, string proxyId, string identity, string owner);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Workload {ProxyId} unregistered (its proxy disconnected)")]
     private static partial void LogUnregistered(ILogger logger, string proxyId);

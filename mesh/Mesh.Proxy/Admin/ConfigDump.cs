@@ -5,6 +5,14 @@ using Mesh.Proxy.Routing;
 
 namespace Mesh.Proxy.Admin;
 
+/// <summary>This proxy's config dump as JSON: what its admin listener serves, and what it sends the control plane when asked.</summary>
+public sealed class ProxyConfigDump(ProxyConfigState state, RouteTableProvider routes, ListenerMap listeners)
+{
+    public object Create() => ConfigDump.Create(state, routes, listeners);
+
+    public string Json() => System.Text.Json.JsonSerializer.Serialize(Create(), System.Text.Json.JsonSerializerOptions.Web);
+}
+
 /// <summary>What the proxy is really using, as <c>istioctl proxy-config</c> shows from Envoy's config dump.</summary>
 public static class ConfigDump
 {
@@ -17,6 +25,7 @@ public static class ConfigDump
             @namespace = state.Identity.Namespace,
             version = table.Version,
             warnings = state.Warnings,
+            rejected = state.Rejected,
             listeners = listeners.Listeners.OrderBy(l => l.EndPoint.Port).Select(l => new
             {
                 name = l.Key,

@@ -31,8 +31,17 @@ public sealed class ProxyOptions
     /// </summary>
     public Dictionary<string, string> AppProbes { get; set; } = [];
 
-    /// <summary>Admin listener: readiness, config dump, Prometheus stats.</summary>
+    /// <summary>
+    /// Admin listener (Envoy's 15000): config dump, certificates, runtime overrides; also readiness and stats when
+    /// <see cref="HealthListen"/> and <see cref="StatsListen"/> are not set. Loopback only on Kubernetes.
+    /// </summary>
     public string Admin { get; set; } = "127.0.0.1:15000";
+
+    /// <summary>Prometheus stats on their own listener, as Istio's 15090 (<c>/stats/prometheus</c>); empty serves them on the admin listener.</summary>
+    public string? StatsListen { get; set; }
+
+    /// <summary>Readiness and the app's probes on their own listener, as Istio's 15021 (<c>/healthz/ready</c>); empty serves them on the admin listener.</summary>
+    public string? HealthListen { get; set; }
 
     /// <summary>Mesh traffic for each app port enters here and goes on to the app.</summary>
     public List<InboundListenerOptions> Inbound { get; set; } = [];

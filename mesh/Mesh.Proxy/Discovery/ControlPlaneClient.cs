@@ -16,6 +16,8 @@ public sealed partial class ControlPlaneClient(
     ProxyConfigState state,
     WorkloadHealthMonitor health,
     Identity.WorkloadIdentity identity,
+    Admin.AdminWriters adminWriters,
+    Admin.ProxyConfigDump configDump,
     IOptions<ProxyOptions> options,
     TimeProvider time,
     ILogger<ControlPlaneClient> logger) : BackgroundService
@@ -57,7 +59,14 @@ public sealed partial class ControlPlaneClient(
     private async Task RunStreamAsync(CancellationToken cancellationToken)
     {
         using var streamCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var call = client.Connect(cancellationToken: streamCancellation.Token);
+        // The proxy proves who it is with its service-account token, read anew for every stream (the kubelet rotates it).
+        var headers = new Metadata();
+        if (options.Value.HasServiceAccountToken)
+        {
+            headers.Add("authorization", $"Bearer {options.Value.ReadServiceAccountToken()}");
+        }
+
+        using var call = client.Connect(headers, cancellationToken: streamCancellation.Token);
         var outgoing = Channel.CreateBounded<ProxyMessage>(new BoundedChannelOptions(64) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
         var writer = WriteAllAsync(call.RequestStream, outgoing.Reader, streamCancellation.Token);
 
@@ -83,14 +92,25 @@ public sealed partial class ControlPlaneClient(
                         LogRejected(logger, snapshot.Version, state.Version, error);
                     }
 
-                    await outgoing.Writer.WriteAsync(new ProxyMessage
+                    var response = new PushResponse { Version = snapshot.Version, Nonce = snapshot.Nonce, Ack = error is null, ErrorDetail = error ?? "" };
+                    if (error is null)
                     {
-                        Response = new PushResponse { Version = snapshot.Version, Nonce = snapshot.Nonce, Ack = error is null, ErrorDetail = error ?? "" },
-                    }, cancellationToken);
+                        response.RejectedResources.AddRange(state.Rejected);
+                    }
+
+                    await outgoing.Writer.WriteAsync(new ProxyMessage { Response = response }, cancellationToken);
                 }
                 else if (message.Certificate is { } certificate && identity.Complete(certificate) is { } certificateError)
                 {
                     LogCertificateRefused(logger, certificateError);
+                }
+                else if (message.ConfigDumpRequest is { } dumpRequest)
+                {
+                    await outgoing.Writer.WriteAsync(new ProxyMessage { ConfigDump = new ConfigDumpResponse { RequestId = dumpRequest.RequestId, Json = configDump.Json() } }, cancellationToken);
+                }
+                else if (message.AdminAccess is { } access)
+                {
+                    adminWriters.Update(access.WriterTokenSha256.Select(d => d.ToByteArray()));
                 }
                 else if (message.TrustBundle is { } trust)
                 {
@@ -140,7 +160,7 @@ public sealed partial class ControlPlaneClient(
             Workload = workload.ToWire(),
             BuildVersion = typeof(ControlPlaneClient).Assembly.GetName().Version?.ToString() ?? "",
             LastAppliedVersion = state.Version,
-            AdminAddress = options.Value.Admin,
+            AdminAddress = string.IsNullOrEmpty(options.Value.StatsListen) ? options.Value.Admin : options.Value.StatsListen,
         };
     }
 

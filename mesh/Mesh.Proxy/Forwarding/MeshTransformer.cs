@@ -33,6 +33,12 @@ internal sealed class MeshTransformer(ProxyIdentity identity, Microsoft.Extensio
         }
 
         proxyRequest.Headers.Host = mesh.UpstreamAuthority ?? httpContext.Request.Host.Value;
+        if (mesh.Endpoint is { MutualTls: true } endpoint && mesh.Cluster is { IsInbound: false } cluster)
+        {
+            // The connection this request opens (or reuses: one per endpoint and host) must prove this identity.
+            proxyRequest.Options.Set(Tls.ServerIdentity.Expected, Tls.ServerIdentity.For(cluster, endpoint, options.Value.TrustDomain));
+        }
+
         proxyRequest.Headers.Remove(PeerMetadata.HeaderName);
         if (mesh.Listener.Kind != ListenerKind.Inbound)
         {

@@ -48,11 +48,13 @@ public sealed class UpstreamInvoker : IDisposable
         PooledConnectionIdleTimeout = settings?.Http?.IdleTimeout ?? settings?.Tcp?.IdleTimeout ?? TimeSpan.FromMinutes(1),
         PooledConnectionLifetime = settings?.Tcp?.MaxConnectionDuration ?? Timeout.InfiniteTimeSpan,
         ActivityHeadersPropagator = DistributedContextPropagator.Current,
+        PlaintextStreamFilter = identity is { Enabled: true } ? Tls.ServerIdentity.CheckAsync : null,
     };
 
     /// <summary>
     /// The client side of mutual TLS: present the workload's current certificate (so rotation needs no new handler),
-    /// and accept only servers whose certificate chains to the mesh's roots with a SPIFFE id of the trust domain.
+    /// and accept only servers whose certificate chains to the mesh's roots with a SPIFFE id of the trust domain; which
+    /// of those identities the server must be is checked per connection (<see cref="Tls.ServerIdentity"/>).
     /// </summary>
     private static System.Net.Security.SslClientAuthenticationOptions MutualTls(Identity.WorkloadIdentity? identity) => identity is not { Enabled: true }
         ? new()

@@ -55,9 +55,12 @@ public static class ProxyHostingExtensions
             sp.GetRequiredService<GatewayTls>().Validate, sp.GetRequiredService<ILogger<ProxyConfigState>>()));
         builder.Services.AddSingleton<WorkloadHealthMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkloadHealthMonitor>());
+        builder.Services.AddSingleton<AdminWriters>();
+        builder.Services.AddSingleton<ProxyConfigDump>();
         builder.Services.AddSingleton<ControlPlaneClient>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ControlPlaneClient>());
         builder.Services.AddGrpcClient<MeshDiscovery.MeshDiscoveryClient>(o => o.Address = options.ControlPlane)
+            .ConfigureChannel(channel => channel.MaxReceiveMessageSize = Mesh.Config.ConfigLimits.MaxPushBytes)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, KeepAlivePingDelay = TimeSpan.FromSeconds(10), KeepAlivePingTimeout = TimeSpan.FromSeconds(5) });
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<UpstreamInvoker>();
@@ -85,6 +88,11 @@ public static class ProxyHostingExtensions
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(admin, l => l.Protocols = HttpProtocols.Http1);
+            foreach (var own in OwnListeners(options).Skip(1))
+            {
+                kestrel.Listen(own, l => l.Protocols = HttpProtocols.Http1);
+            }
+
             foreach (var listener in listeners.Listeners)
             {
                 if (listener.Captures && listener.Kind == ListenerKind.Inbound && mutualTls)
@@ -273,14 +281,32 @@ public static class ProxyHostingExtensions
     public static WebApplication MapMeshProxy(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
-        var adminPort = ListenerMap.Parse(options.Admin).Port;
+        var own = OwnListeners(options).Select(e => e.Port).ToHashSet();
         var handler = app.Services.GetRequiredService<MeshRequestHandler>();
+        var adminPort = ListenerMap.Parse(options.Admin).Port;
+        var statsPort = string.IsNullOrEmpty(options.StatsListen) ? adminPort : ListenerMap.Parse(options.StatsListen).Port;
+        var healthPort = string.IsNullOrEmpty(options.HealthListen) ? adminPort : ListenerMap.Parse(options.HealthListen).Port;
 
         // Mesh traffic never reaches the proxy's own endpoints: an app's /health goes to the app.
-        app.MapWhen(context => context.Connection.LocalPort != adminPort, mesh => mesh.Run(handler.HandleAsync));
-        app.MapProxyAdmin($"*:{adminPort}");
-        app.MapPrometheusScrapingEndpoint(AdminEndpoints.StatsPath).RequireHost($"*:{adminPort}");
+        app.MapWhen(context => !own.Contains(context.Connection.LocalPort), mesh => mesh.Run(handler.HandleAsync));
+        app.MapProxyAdmin($"*:{adminPort}", withHealth: healthPort == adminPort);
+        if (healthPort != adminPort)
+        {
+            app.MapProxyHealth($"*:{healthPort}");
+        }
+
+        app.MapPrometheusScrapingEndpoint(AdminEndpoints.StatsPath).RequireHost($"*:{statsPort}");
         return app;
+    }
+
+    /// <summary>The proxy's own listeners: the admin listener first, then the stats and health listeners when they are set.</summary>
+    private static IEnumerable<System.Net.IPEndPoint> OwnListeners(ProxyOptions options)
+    {
+        yield return ListenerMap.Parse(options.Admin);
+        foreach (var address in new[] { options.StatsListen, options.HealthListen }.Where(a => !string.IsNullOrEmpty(a)).Distinct())
+        {
+            yield return ListenerMap.Parse(address!);
+        }
     }
 
     private static ProxyIdentity Identity(ProxyOptions options) => new(new Workload

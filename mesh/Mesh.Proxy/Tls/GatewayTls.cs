@@ -29,10 +29,10 @@ public sealed partial class GatewayTls(RouteTableProvider routes, IOptions<Proxy
         OnConnection = context => ValueTask.FromResult(ServerOptions(port, context.ClientHelloInfo.ServerName)),
     };
 
-    /// <summary>Checks that every certificate file the gateway servers of a table name can be loaded; the reasons otherwise.</summary>
-    public IReadOnlyList<string> Validate(RouteTable table)
+    /// <summary>Checks that every certificate file the gateway servers of a table name can be loaded; the servers that cannot, and why.</summary>
+    public IReadOnlyList<(GatewayServer Server, string Error)> Validate(RouteTable table)
     {
-        var errors = new List<string>();
+        var errors = new List<(GatewayServer, string)>();
         foreach (var server in table.Listeners.Values.Where(l => l.Kind == ListenerKind.Gateway).SelectMany(l => l.Servers))
         {
             if (server.Tls is not { Mode: ServerTlsMode.Simple or ServerTlsMode.Mutual } tls)
@@ -50,7 +50,7 @@ public sealed partial class GatewayTls(RouteTableProvider routes, IOptions<Proxy
             }
             catch (CertificateFileException e)
             {
-                errors.Add($"{server.Source}: gateway server TLS: {e.Message}");
+                errors.Add((server, $"gateway server TLS: {e.Message}"));
             }
         }
 
@@ -144,7 +144,18 @@ public sealed partial class GatewayTls(RouteTableProvider routes, IOptions<Proxy
         return loaded;
     }
 
-    private string Credential(string name, string file) => Path.Combine(CredentialsDirectory, name, file);
+    /// <summary>A credential's file, looked up inside the credentials folder only: the name is a secret's name, never a path.</summary>
+    private string Credential(string name, string file)
+    {
+        var folder = Path.GetFullPath(CredentialsDirectory);
+        var path = Path.GetFullPath(Path.Combine(folder, name, file));
+        if (name.Length == 0 || name != Path.GetFileName(name) || name is "." or ".." || !path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new CertificateFileException(name, $"credentialName '{name}' is not a secret's name in the credentials folder");
+        }
+
+        return path;
+    }
 
     private string Resolve(string? file, string field) => file is null
         ? throw new CertificateFileException("(none)", $"tls.{field} is required for mode SIMPLE and MUTUAL")

@@ -41,8 +41,9 @@ public sealed class AspireInstanceController(RunningMesh mesh) : IInstanceContro
 
     public async Task StartAsync(string instance, CancellationToken cancellationToken)
     {
-        // The sidecar first: the app waits for it, as under the AppHost's own start.
-        foreach (var resource in Resources(instance).Reverse())
+        // The sidecar first: the app waits for it, as under the AppHost's own start. A process the mesh's supervisor has
+        // already brought back (the control plane, a sidecar) is left running.
+        foreach (var resource in Resources(instance).Reverse().Where(r => !Running(r)))
         {
             await CommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
         }
@@ -62,6 +63,10 @@ public sealed class AspireInstanceController(RunningMesh mesh) : IInstanceContro
         int.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && pid > 0
             ? pid
             : null;
+
+    private bool Running(string resource) =>
+        mesh.App.ResourceNotifications.TryGetCurrentState(resource, out var state) &&
+        state.Snapshot.State?.Text is not (null or "Exited" or "Finished" or "FailedToStart" or "NotStarted");
 
     private static string[] Resources(string instance) =>
         RunningMesh.Workloads.Contains(instance) ? [instance, $"{instance}-proxy"] : [instance];

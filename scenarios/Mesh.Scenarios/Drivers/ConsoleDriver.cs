@@ -24,8 +24,10 @@ public sealed class ConsoleDriver(RunningMesh mesh) : IAsyncDisposable
 
     public IPage Page => _page ?? throw new InvalidOperationException("no console page is open yet");
 
-    public async Task<IPage> OpenAsync(string pathAndQuery)
+    /// <summary>Opens a console page, logged in as the operator (through the login link the dashboard shows) unless told otherwise.</summary>
+    public async Task<IPage> OpenAsync(string pathAndQuery, bool logIn = true)
     {
+        var fresh = _page is null;
         if (_page is null)
         {
             if (!File.Exists(Chromium))
@@ -41,6 +43,12 @@ public sealed class ConsoleDriver(RunningMesh mesh) : IAsyncDisposable
             });
             _page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 900 }, ReducedMotion = ReducedMotion.Reduce });
             _page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
+        }
+
+        if (fresh && logIn)
+        {
+            await _page.GotoAsync(new Uri(mesh.ControlPlane, $"/console/login.html#key={mesh.OperatorCredential.ConsoleLoginKey}").ToString());
+            await _page.WaitForURLAsync("**/console/graph.html");
         }
 
         await _page.GotoAsync(new Uri(mesh.ControlPlane, $"/console/{pathAndQuery}").ToString());

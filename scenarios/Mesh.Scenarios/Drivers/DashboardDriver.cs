@@ -8,7 +8,11 @@ public sealed class DashboardDriver(RunningMesh mesh, HttpClient http)
     /// <summary>Trace ids with the services (resource names) that have spans in each.</summary>
     public async Task<IReadOnlyDictionary<string, HashSet<string>>> TracesAsync(CancellationToken cancellationToken = default)
     {
-        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(mesh.Dashboard, "/api/telemetry/traces"), cancellationToken));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(mesh.Dashboard, "/api/telemetry/traces"));
+        request.Headers.Add("x-api-key", mesh.DashboardApiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         var traces = new Dictionary<string, HashSet<string>>();
         foreach (var resourceSpans in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
         {

@@ -6,7 +6,7 @@ namespace Mesh.Scenarios.Drivers;
 /// Makes one instance misbehave without touching its code: sets Envoy-style runtime fault keys on that instance's
 /// sidecar (its admin <c>/runtime_modify</c>), so its inbound traffic is aborted or delayed. Cleared after the scenario.
 /// </summary>
-public sealed class InstanceFaultDriver(ControlPlaneDriver controlPlane, HttpClient http)
+public sealed class InstanceFaultDriver(ControlPlaneDriver controlPlane, RunningMesh mesh, HttpClient http)
 {
     private readonly HashSet<string> _touched = [];
 
@@ -30,7 +30,10 @@ public sealed class InstanceFaultDriver(ControlPlaneDriver controlPlane, HttpCli
     {
         var proxy = (await controlPlane.ProxiesAsync()).SingleOrDefault(p => p.Workload == workload)
             ?? throw new InvalidOperationException($"no proxy for workload '{workload}'");
-        using var response = await http.PostAsync(new Uri($"http://{proxy.AdminAddress}/runtime_modify?{query}"), null);
+        // The proxy accepts the write only with a credential its control plane allows: the operator's.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://{proxy.AdminAddress}/runtime_modify?{query}"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", mesh.OperatorCredential.Token);
+        using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         if (track)
         {

@@ -39,6 +39,20 @@ public sealed class RunningMesh : IAsyncDisposable
 
     public Uri Dashboard { get; }
 
+    /// <summary>The operator credential of this mesh, read from <c>~/.mesh/config.json</c> as meshctl reads it.</summary>
+    public Mesh.Security.OperatorCredential OperatorCredential { get; private init; } = null!;
+
+    /// <summary>The key the Aspire dashboard's telemetry API asks for (<c>x-api-key</c>).</summary>
+    public string? DashboardApiKey { get; private init; }
+
+    /// <summary>Where the app host's context file says the operator credential is.</summary>
+    public static Mesh.Security.OperatorCredential LocalCredential()
+    {
+        var path = Mesh.Security.MeshContext.DefaultPath(Environment.GetEnvironmentVariable);
+        var context = Mesh.Security.MeshContext.Read(path) ?? throw new InvalidOperationException($"the app host wrote no {path}");
+        return Mesh.Security.OperatorCredential.Read(context.CredentialsFile) ?? throw new InvalidOperationException($"{context.CredentialsFile} does not exist");
+    }
+
     /// <summary>Whether the AppHost runs Prometheus (it does when the Debian package is installed).</summary>
     public bool HasPrometheus { get; }
 
@@ -50,9 +64,9 @@ public sealed class RunningMesh : IAsyncDisposable
     {
         // The dashboard stays on (the testing builder turns it off by default) so scenarios can read traces from it.
         var credentials = Directory.CreateTempSubdirectory("mesh-gateway-credentials-").FullName;
+        // Aspire's secured defaults stay on: the dashboard asks for its browser token, the resource service for its API key.
         string[] args =
         [
-            "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
             $"--Mesh:CertificateTtl={CertificateTtl:c}",
             $"--Mesh:GatewayCredentials={credentials}",
         ];
@@ -62,7 +76,12 @@ public sealed class RunningMesh : IAsyncDisposable
         var app = await builder.BuildAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         var prometheus = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Any(r => r.Name == "prometheus");
-        var mesh = new RunningMesh(app, app.GetEndpoint("aspire-dashboard", "http"), credentials, prometheus);
+        var mesh = new RunningMesh(app, app.GetEndpoint("aspire-dashboard", "http"), credentials, prometheus)
+        {
+            // The local credential, found the way meshctl finds it: the context file the app host wrote.
+            OperatorCredential = LocalCredential(),
+            DashboardApiKey = app.Services.GetRequiredService<IConfiguration>()["AppHost:DashboardApiKey"],
+        };
         foreach (var resource in Workloads.Append("istio-ingressgateway").Concat(prometheus ? ["prometheus"] : []))
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);

@@ -25,8 +25,10 @@ public sealed class ConsoleStepDefinitions(ConsoleDriver console, RunningMesh me
         var resource = await mesh.App.ResourceNotifications.WaitForResourceAsync("controlplane",
             e => e.Snapshot.Urls.Any(u => u.DisplayProperties.DisplayName == "Mesh console"), timeout.Token);
         var url = resource.Snapshot.Urls.First(u => u.DisplayProperties.DisplayName == "Mesh console").Url;
-        Assert.EndsWith("/console/", url, StringComparison.Ordinal);
-        var page = await console.OpenAsync("");
+        Assert.Contains("/console/login.html#key=", url, StringComparison.Ordinal);
+        // A browser with no session: the link alone logs it in.
+        var page = await console.OpenAsync("login.html", logIn: false);
+        await page.GotoAsync("about:blank");
         await page.GotoAsync(url);
         await console.WaitForAsync("() => document.querySelector('h1')?.textContent === 'Traffic graph'", null, "the graph page at the dashboard's link");
     }

@@ -9,7 +9,11 @@ namespace Mesh.Scenarios.Support;
 public sealed class MeshHooks
 {
     private static RunningMesh? _mesh;
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    // Calls to the control plane's admin API carry the operator credential, as meshctl's do; nothing else does.
+    private static readonly HttpClient Http = new(new OperatorCredentialHandler(() => _mesh) { InnerHandler = new SocketsHttpHandler { UseProxy = false } })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
 
     [BeforeTestRun]
     public static async Task StartMesh()

@@ -43,6 +43,8 @@ public static class ScaleSimulation
     {
         var changes = 1 + (int)(churn / TimeSpan.FromMilliseconds(100));
         var work = Directory.CreateTempSubdirectory("mesh-scale-").FullName;
+        // Every simulated proxy proves its identity with a service-account token, as real sidecars do.
+        var tokenKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         await File.WriteAllTextAsync(Path.Combine(work, "churn.yaml"), ChurnService(0) + "\n---\n" + Subsets);
         if (scoped)
         {
@@ -58,6 +60,8 @@ public static class ScaleSimulation
                 ["ControlPlane__ConfigDirectory"] = work,
                 ["ControlPlane__GrpcListen"] = $"127.0.0.1:{Discovery}",
                 ["ControlPlane__HttpListen"] = $"127.0.0.1:{Admin}",
+                ["ControlPlane__TokenKey"] = Convert.ToBase64String(tokenKey),
+                ["ControlPlane__OperatorCredentialsFile"] = Path.Combine(work, "operator-credentials.json"),
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };
@@ -76,11 +80,13 @@ public static class ScaleSimulation
         _ = Task.Run(async () => await File.WriteAllTextAsync(output, await controlPlane.StandardOutput.ReadToEndAsync()));
         var errors = controlPlane.StandardError.ReadToEndAsync();
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Admin}/"), Timeout = TimeSpan.FromSeconds(30) };
+        var credentials = Path.Combine(work, "operator-credentials.json");
         using var stop = new CancellationTokenSource();
         var channels = new List<GrpcChannel>();
         try
         {
             await WaitForAdminAsync(admin, controlPlane);
+            admin.DefaultRequestHeaders.Authorization = new("Bearer", Mesh.Security.OperatorCredential.Read(credentials)!.Token);
             var convergence = new ConvergenceLog(proxies, changes);
             var simulated = new List<SimulatedProxy>();
             for (var i = 0; i < proxies; i++)
@@ -92,7 +98,7 @@ public static class ScaleSimulation
                     MaxReceiveMessageSize = null,
                 });
                 channels.Add(channel);
-                simulated.Add(new SimulatedProxy(i, channel, convergence));
+                simulated.Add(new SimulatedProxy(i, channel, convergence, tokenKey));
             }
 
             var cpuStart = ProcessStats.CpuSeconds(controlPlane.Id);
@@ -187,7 +193,7 @@ public static class ScaleSimulation
 
     private static async Task ChangeAsync(HttpClient admin, ConvergenceLog log, int marker)
     {
-        using var body = new StringContent(ChurnService(marker));
+        using var body = new StringContent(ChurnService(marker), System.Text.Encoding.UTF8, "application/yaml");
         body.Headers.ContentType = new MediaTypeHeaderValue("application/yaml");
         log.Made(marker);
         using var response = await admin.PostAsync("api/config", body);
@@ -234,7 +240,7 @@ public static class ScaleSimulation
         {
             try
             {
-                using var response = await admin.GetAsync("api/config/status");
+                using var response = await admin.GetAsync("health");
                 if (response.IsSuccessStatusCode)
                 {
                     return;

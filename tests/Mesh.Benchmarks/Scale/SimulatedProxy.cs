@@ -10,8 +10,13 @@ namespace Mesh.Benchmarks.Scale;
 /// pushed snapshot, as the real proxy does, but without building routes. It reads only what it needs from each push
 /// (version, nonce, and the churn marker) so that one process can hold thousands of them.
 /// </summary>
-public sealed class SimulatedProxy(int index, GrpcChannel channel, ConvergenceLog log)
+public sealed class SimulatedProxy(int index, GrpcChannel channel, ConvergenceLog log, byte[] tokenKey)
 {
+    private readonly Metadata _credential = new()
+    {
+        { "authorization", $"Bearer {Mesh.Security.ServiceAccountTokens.Issue(tokenKey, $"ns-{index / 100}", $"svc-{index / 10}", TimeSpan.FromHours(4), TimeProvider.System)}" },
+    };
+
     private static readonly Method<ProxyMessage, PushHeader> Connect = new(
         MethodType.DuplexStreaming, "mesh.discovery.v1.MeshDiscovery", "Connect",
         Marshallers.Create<ProxyMessage>(m => Google.Protobuf.MessageExtensions.ToByteArray(m), ProxyMessage.Parser.ParseFrom),
@@ -58,7 +63,7 @@ public sealed class SimulatedProxy(int index, GrpcChannel channel, ConvergenceLo
 
     private async Task StreamAsync(CancellationToken cancellationToken)
     {
-        using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(Connect, null, new CallOptions(cancellationToken: cancellationToken));
+        using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(Connect, null, new CallOptions(_credential, cancellationToken: cancellationToken));
         await call.RequestStream.WriteAsync(new ProxyMessage { Hello = Hello() }, cancellationToken);
         while (await call.ResponseStream.MoveNext(cancellationToken))
         {

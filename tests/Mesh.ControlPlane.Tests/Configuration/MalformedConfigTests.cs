@@ -17,6 +17,7 @@ public sealed class MalformedConfigTests : IAsyncLifetime
     {
         _config.Write("gateway.yaml", GatewayConfig("served by config one"));
         _controlPlane = await ControlPlaneHost.StartAsync(_config.Path);
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", _controlPlane.OperatorToken);
         _gateway = await ProxyHost.StartGatewayAsync(_controlPlane.GrpcAddress, _gatewayListen);
         await Eventually.Until(() => GetGatewayAsync(), body => body == "served by config one", "the gateway to serve config one");
     }

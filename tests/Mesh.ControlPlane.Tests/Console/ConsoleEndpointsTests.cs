@@ -28,6 +28,7 @@ public sealed class ConsoleEndpointsTests : IAsyncLifetime
                 labels: {version: v2}
             """);
         _controlPlane = await ControlPlaneHost.StartAsync(_config.Path);
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", _controlPlane.OperatorToken);
     }
 
     [Theory]

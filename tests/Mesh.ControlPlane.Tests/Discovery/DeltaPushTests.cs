@@ -21,6 +21,7 @@ public sealed class DeltaPushTests : IAsyncLifetime
     {
         await File.WriteAllTextAsync(Path.Combine(_config.Path, "reviews.yaml"), Rule("reviews", "v1"));
         _controlPlane = await ControlPlaneHost.StartAsync(_config.Path);
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", _controlPlane.OperatorToken);
         _channel = GrpcChannel.ForAddress(_controlPlane.GrpcAddress);
     }
 
@@ -173,7 +174,7 @@ public sealed class DeltaPushTests : IAsyncLifetime
 
     private async Task ApplyAsync(string yaml)
     {
-        using var response = await _http.PostAsync(new Uri(_controlPlane.AdminAddress, "/api/config"), new StringContent(yaml));
+        using var response = await _http.PostAsync(new Uri(_controlPlane.AdminAddress, "/api/config"), new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 

@@ -13,7 +13,11 @@ public sealed class NackVisibilityTests : IAsyncLifetime
     private readonly HttpClient _http = new();
     private ControlPlaneHost _controlPlane = null!;
 
-    public async Task InitializeAsync() => _controlPlane = await ControlPlaneHost.StartAsync(_config.Path);
+    public async Task InitializeAsync()
+    {
+        _controlPlane = await ControlPlaneHost.StartAsync(_config.Path);
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", _controlPlane.OperatorToken);
+    }
 
     [Fact]
     public async Task ProxyNack_ShowsInProxyStatusAndMetrics()
@@ -31,7 +35,11 @@ public sealed class NackVisibilityTests : IAsyncLifetime
         {
             while (await call.ResponseStream.MoveNext(CancellationToken.None))
             {
-                var snapshot = call.ResponseStream.Current.Snapshot;
+                if (call.ResponseStream.Current.Snapshot is not { } snapshot)
+                {
+                    continue;
+                }
+
                 lastVersion = snapshot.Version;
                 await call.RequestStream.WriteAsync(new ProxyMessage
                 {

@@ -34,6 +34,7 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
             ["ControlPlane:Discovery"] = "Kubernetes",
             ["ControlPlane:KubernetesApi"] = _api.Address.ToString(),
         }, webhook: true);
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", _controlPlane.OperatorToken);
     }
 
     [Fact]

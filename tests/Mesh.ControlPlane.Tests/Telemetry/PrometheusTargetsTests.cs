@@ -11,8 +11,8 @@ public sealed class PrometheusTargetsTests
     public async Task Targets_AreTheConnectedProxiesAdminListeners_WithIstiosPodLabels()
     {
         using var config = new TempDirectory();
-        using var http = new HttpClient();
         await using var controlPlane = await ControlPlaneHost.StartAsync(config.Path);
+        using var http = controlPlane.AdminClient();
         await using var gateway = await ProxyHost.StartGatewayAsync(controlPlane.GrpcAddress, FreePort.Address());
 
         var targets = await Eventually.Until(

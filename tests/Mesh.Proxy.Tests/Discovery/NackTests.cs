@@ -4,7 +4,10 @@ using Mesh.TestSupport;
 
 namespace Mesh.Proxy.Tests.Discovery;
 
-/// <summary>A proxy refuses a snapshot it cannot use, says why, and keeps routing with the one it had.</summary>
+/// <summary>
+/// One bad resource never freezes a proxy: it keeps that resource's last good version, applies the rest, and names what
+/// it could not use in its ACK. A snapshot it cannot apply at all is NACKed, and the one it had keeps serving.
+/// </summary>
 public sealed class NackTests : IAsyncLifetime
 {
     private readonly HttpClient _http = new();
@@ -19,7 +22,7 @@ public sealed class NackTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BadSnapshot_IsNacked_AndThePreviousOneKeepsServing()
+    public async Task UnreadableResource_KeepsItsLastGoodVersion_TheRestApplies_AndTheAckNamesIt()
     {
         _controlPlane.Push(Snapshot("1", GatewayDocument("edge.yaml", "answer from version 1")));
         var first = await _controlPlane.NextResponseAsync();
@@ -28,23 +31,65 @@ public sealed class NackTests : IAsyncLifetime
 
         var broken = GatewayDocument("edge.yaml", "answer from version 2");
         broken.Yaml = broken.Yaml.Replace("directResponse", "directAnswer", StringComparison.Ordinal);
-        _controlPlane.Push(Snapshot("2", broken));
+        _controlPlane.Push(Snapshot("2", broken, Other("answer from the other one")));
         var second = await _controlPlane.NextResponseAsync();
 
-        Assert.False(second.Ack);
+        Assert.True(second.Ack, second.ErrorDetail);
         Assert.Equal("2", second.Version);
-        Assert.Contains("edge.yaml:", second.ErrorDetail, StringComparison.Ordinal);
-        Assert.Contains("unknown field 'directAnswer'", second.ErrorDetail, StringComparison.Ordinal);
+        var rejected = Assert.Single(second.RejectedResources);
+        Assert.StartsWith("VirtualService/default/edge: edge.yaml:", rejected, StringComparison.Ordinal);
+        Assert.Contains("unknown field 'directAnswer'", rejected, StringComparison.Ordinal);
+        Assert.Contains("last good version is kept", rejected, StringComparison.Ordinal);
         Assert.Equal("answer from version 1", await _http.GetStringAsync($"http://{_gatewayListen}/"));
+        using var other = new HttpRequestMessage(HttpMethod.Get, $"http://{_gatewayListen}/") { Headers = { Host = "other.example" } };
+        Assert.Equal("answer from the other one", await (await _http.SendAsync(other)).Content.ReadAsStringAsync());
         using var dump = JsonDocument.Parse(await _http.GetStringAsync(new Uri(_gateway.AdminAddress, "/config_dump")));
-        Assert.Equal("1", dump.RootElement.GetProperty("version").GetString());
-        Assert.Contains(_gateway.Logs.Lines, l => l.Contains("Rejected config 2, keeping 1", StringComparison.Ordinal));
+        Assert.Equal("2", dump.RootElement.GetProperty("version").GetString());
+        Assert.Contains("VirtualService/default/edge", dump.RootElement.GetProperty("rejected")[0].GetString(), StringComparison.Ordinal);
     }
 
-    private static ConfigSnapshot Snapshot(string version, ConfigDocument document)
+    [Fact]
+    public async Task DeltaOnAVersionTheProxyDoesNotHave_IsNacked_AndThePreviousOneKeepsServing()
+    {
+        _controlPlane.Push(Snapshot("1", GatewayDocument("edge.yaml", "answer from version 1")));
+        Assert.True((await _controlPlane.NextResponseAsync()).Ack);
+
+        var delta = new ConfigSnapshot { Version = "3", Nonce = "3", Full = false, BaseVersion = "2" };
+        delta.Documents.Add(GatewayDocument("edge.yaml", "answer from version 3"));
+        _controlPlane.Push(delta);
+        var answer = await _controlPlane.NextResponseAsync();
+
+        Assert.False(answer.Ack);
+        Assert.Contains("based on 2", answer.ErrorDetail, StringComparison.Ordinal);
+        Assert.Equal("answer from version 1", await _http.GetStringAsync($"http://{_gatewayListen}/"));
+        Assert.Contains(_gateway.Logs.Lines, l => l.Contains("Rejected config 3, keeping 1", StringComparison.Ordinal));
+    }
+
+    private static ConfigDocument Other(string body) => new()
+    {
+        Key = "VirtualService/default/other",
+        SourceFile = "other.yaml",
+        FirstLine = 1,
+        Yaml = $$"""
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata:
+              name: other
+            spec:
+              hosts: [other.example]
+              gateways: [edge]
+              http:
+              - directResponse:
+                  status: 200
+                  body:
+                    string: {{body}}
+            """,
+    };
+
+    private static ConfigSnapshot Snapshot(string version, params ConfigDocument[] documents)
     {
         var snapshot = new ConfigSnapshot { Version = version, Nonce = version, Full = true };
-        snapshot.Documents.Add(document);
+        snapshot.Documents.AddRange(documents);
         return snapshot;
     }
 

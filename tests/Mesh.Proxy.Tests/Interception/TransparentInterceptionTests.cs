@@ -67,6 +67,8 @@ public sealed class TransparentInterceptionTests : IAsyncLifetime
             ["ControlPlane__ConfigDirectory"] = _config.Path,
             ["ControlPlane__GrpcListen"] = "127.0.0.1:15010",
             ["ControlPlane__HttpListen"] = "127.0.0.1:15014",
+            // This test is about the capture; the sidecar has no token (MutualTlsInterceptionTests runs the authenticated mesh).
+            ["ControlPlane__XdsAuth"] = "false",
         });
         await _mesh.StartSidecarAsync(app, new()
         {

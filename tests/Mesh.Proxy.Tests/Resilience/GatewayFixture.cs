@@ -62,7 +62,8 @@ public sealed class GatewayFixture : IAsyncDisposable
 
     private async Task<bool> AllEndpointsKnownAsync()
     {
-        var registry = await Http.GetStringAsync(new Uri(_controlPlane.AdminAddress, "/api/registry"));
+        using var admin = _controlPlane.AdminClient();
+        var registry = await admin.GetStringAsync("/api/registry");
         return Backends.Keys.All(name => registry.Contains($"\"name\":\"{name}\"", StringComparison.Ordinal));
     }
 

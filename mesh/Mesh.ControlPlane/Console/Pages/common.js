@@ -9,8 +9,17 @@ export function header() {
     `<span class="brand">Mesh console</span><nav aria-label="Console"><ul>${links}</ul></nav>`;
 }
 
+/** Without a session the API answers 401: go to the login page, and come back here after it. */
+function loginIfNeeded(response) {
+  if (response.status === 401) {
+    const here = location.pathname.split("/").pop() + location.search;
+    location.assign(`login.html?next=${encodeURIComponent(here)}`);
+  }
+}
+
 export async function getJson(path) {
   const response = await fetch(path, { headers: { accept: "application/json" } });
+  loginIfNeeded(response);
   const body = await response.json().catch(() => ({ error: `${response.status} ${response.statusText}` }));
   if (!response.ok) throw new Error(body.error ?? `${response.status} ${response.statusText}`);
   return body;
@@ -18,6 +27,7 @@ export async function getJson(path) {
 
 export async function send(method, path, body, headers = {}) {
   const response = await fetch(path, { method, body, headers });
+  loginIfNeeded(response);
   const text = await response.text();
   let json; try { json = JSON.parse(text); } catch { json = { error: text }; }
   return { ok: response.ok, status: response.status, body: json };

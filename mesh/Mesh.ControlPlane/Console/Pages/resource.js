@@ -10,10 +10,11 @@ document.title = `${key} · Mesh console`;
 async function load() {
   const status = document.getElementById("status");
   try {
+    // The documents first: without a session that call sends the browser to the login page.
+    const [documents, findings] = await Promise.all([getJson("/api/config/documents"), getJson("/api/analyze")]);
     const response = await fetch(`/api/config/${encodeURIComponent(kind)}/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`);
     if (!response.ok) throw new Error(`${key} is not in the served config (${response.status})`);
     const yaml = await response.text();
-    const [documents, findings] = await Promise.all([getJson("/api/config/documents"), getJson("/api/analyze")]);
     const source = documents.find(d => d.key === key);
     const own = findings.filter(f => f.resource === key);
     document.getElementById("content").replaceChildren(
