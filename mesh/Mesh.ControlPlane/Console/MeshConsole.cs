@@ -155,8 +155,24 @@ public static class MeshConsole
             });
         });
 
-        api.MapPost("/canary/preview", (CanaryPlan plan, ConfigStore store) =>
+        // The plan is read after the caller is authorized (a body bound by the framework would be read before).
+        api.MapPost("/canary/preview", async (HttpRequest request, ConfigStore store) =>
         {
+            CanaryPlan? plan;
+            try
+            {
+                plan = await request.ReadFromJsonAsync<CanaryPlan>(request.HttpContext.RequestAborted);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                plan = null;
+            }
+
+            if (plan is null)
+            {
+                return Results.Json(new { error = "the plan must be JSON: host, subsets and weights" }, statusCode: StatusCodes.Status400BadRequest);
+            }
+
             // Replace the VirtualService already routing the host (a second one would conflict with it).
             var named = plan with { Name = RoutingFor(store, plan.Host)?.Name ?? plan.Name };
             var yaml = named.ToYaml();

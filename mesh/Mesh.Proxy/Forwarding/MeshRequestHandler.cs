@@ -427,6 +427,13 @@ internal sealed partial class MeshRequestHandler(
             {
                 return UpstreamFailure.RefusedStream;
             }
+
+            // A TLS handshake that failed (an untrusted certificate, a server that is not the expected identity) is a
+            // connection that never came up, as Envoy counts it (UF).
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return UpstreamFailure.ConnectFailure;
+            }
         }
 
         return error is ForwarderError.RequestCreation ? UpstreamFailure.ConnectFailure : UpstreamFailure.Reset;
@@ -440,9 +447,24 @@ internal sealed partial class MeshRequestHandler(
             ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient)
             => LocalReply.WriteAsync(context, 499, ResponseFlags.DownstreamConnectionTermination, "downstream disconnected", _flagsHeader),
         (UpstreamFailure.ConnectFailure, _) =>
-            LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionFailure, "upstream connect error or disconnect/reset before headers. reset reason: connection failure", _flagsHeader),
+            LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionFailure,
+                "upstream connect error or disconnect/reset before headers. reset reason: connection failure" + TransportFailure(context), _flagsHeader),
         _ => LocalReply.WriteAsync(context, 503, ResponseFlags.UpstreamConnectionTermination, "upstream connect error or disconnect/reset before headers. reset reason: connection termination", _flagsHeader),
     };
+
+    /// <summary>Why a TLS handshake failed, as Envoy's "transport failure reason" says it.</summary>
+    private static string TransportFailure(HttpContext context)
+    {
+        for (var e = context.Features.Get<IForwarderErrorFeature>()?.Exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException tls)
+            {
+                return $", transport failure reason: TLS error: {tls.Message}";
+            }
+        }
+
+        return "";
+    }
 
     /// <summary>The route's timeout, or for gRPC the caller's <c>grpc-timeout</c> when it is sooner (Istio honours it).</summary>
     private static CancellationTokenSource? RouteTimeout(HttpContext context, CompiledRoute route, out bool grpcDeadline)
