@@ -64,6 +64,13 @@ public sealed class ProxyConnection(string proxyId, ProxyKind kind, Config.Regis
             return null;
         }
 
+        // A proxy listening on every interface is scraped at its workload's own address.
+        if ((endpoint.Address.Equals(System.Net.IPAddress.Any) || endpoint.Address.Equals(System.Net.IPAddress.IPv6Any)) &&
+            System.Net.IPAddress.TryParse(workloadAddress, out var address))
+        {
+            return new System.Net.IPEndPoint(address, endpoint.Port).ToString();
+        }
+
         return System.Net.IPAddress.IsLoopback(endpoint.Address) ||
                (System.Net.IPAddress.TryParse(workloadAddress, out var own) && own.Equals(endpoint.Address))
             ? endpoint.ToString()

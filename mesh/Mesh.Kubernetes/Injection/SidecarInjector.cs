@@ -15,7 +15,7 @@ public sealed class InjectionException(string message) : Exception(message);
 /// Adds the mesh to a pod spec, as Istio's injector does: an init container (<c>mesh-init</c>) that installs iptables
 /// rules sending inbound traffic to the sidecar's 15006 and outbound to its 15001, except the sidecar's own (uid
 /// 1337); and the sidecar container (<c>mesh-proxy</c>), which learns its workload from the downward API. The app's
-/// HTTP probes are rewritten to the sidecar's admin port (<c>/app-health/{container}/{readyz|livez}</c>), which
+/// HTTP probes are rewritten to the sidecar's health port, 15021 (<c>/app-health/{container}/{readyz|livez}</c>), which
 /// forwards them, since the kubelet's probes would otherwise be intercepted too. Injecting twice changes nothing.
 /// </summary>
 public static class SidecarInjector
@@ -81,7 +81,7 @@ public static class SidecarInjector
             ["containers"] = [ProxyContainer],
         });
         metadata.Annotations["prometheus.io/scrape"] = "true";
-        metadata.Annotations["prometheus.io/port"] = MeshPorts.ProxyAdmin.ToString(CultureInfo.InvariantCulture);
+        metadata.Annotations["prometheus.io/port"] = MeshPorts.ProxyStats.ToString(CultureInfo.InvariantCulture);
         metadata.Annotations["prometheus.io/path"] = "/stats/prometheus";
         return true;
     }
@@ -112,7 +112,7 @@ public static class SidecarInjector
         "--proxy-uid", MeshPorts.ProxyUid.ToString(CultureInfo.InvariantCulture),
         "--inbound-port", MeshPorts.Inbound.ToString(CultureInfo.InvariantCulture),
         "--outbound-port", MeshPorts.Outbound.ToString(CultureInfo.InvariantCulture),
-        "--exclude-inbound-ports", MeshPorts.ProxyAdmin.ToString(CultureInfo.InvariantCulture),
+        "--exclude-inbound-ports", $"{MeshPorts.ProxyStats.ToString(CultureInfo.InvariantCulture)},{MeshPorts.ProxyHealth.ToString(CultureInfo.InvariantCulture)}",
     ];
 
     private static V1Probe? RewriteProbe(V1Container app, V1Probe? probe, string kind, List<V1EnvVar> probes)
@@ -127,7 +127,7 @@ public static class SidecarInjector
             : app.Ports?.FirstOrDefault(p => p.Name == get.Port.Value)?.ContainerPort
               ?? throw new InjectionException($"container '{app.Name}': probe port '{get.Port.Value}' is not one of its ports");
         probes.Add(Env($"Mesh__AppProbes__{app.Name}-{kind}", $"http://127.0.0.1:{port}{get.Path ?? "/"}"));
-        probe.HttpGet = new V1HTTPGetAction { Path = $"/app-health/{app.Name}/{kind}", Port = MeshPorts.ProxyAdmin, Scheme = "HTTP" };
+        probe.HttpGet = new V1HTTPGetAction { Path = $"/app-health/{app.Name}/{kind}", Port = MeshPorts.ProxyHealth, Scheme = "HTTP" };
         return probe;
     }
 
@@ -178,7 +178,10 @@ public static class SidecarInjector
             Env("Mesh__Interception", "Iptables"),
             Env("Mesh__InboundCapture", $"0.0.0.0:{MeshPorts.Inbound}"),
             Env("Mesh__OutboundCapture", $"127.0.0.1:{MeshPorts.Outbound}"),
-            Env("Mesh__Admin", $"0.0.0.0:{MeshPorts.ProxyAdmin}"),
+            // The admin listener only for the pod itself; stats and health are what the kubelet and Prometheus reach.
+            Env("Mesh__Admin", $"127.0.0.1:{MeshPorts.ProxyAdmin}"),
+            Env("Mesh__StatsListen", $"0.0.0.0:{MeshPorts.ProxyStats}"),
+            Env("Mesh__HealthListen", $"0.0.0.0:{MeshPorts.ProxyHealth}"),
             Env("Mesh__ServiceAccountTokenFile", TokenPath),
             Env("Mesh__Workload__Name", workload),
             Field("Mesh__ProxyId", "metadata.name"),
@@ -189,7 +192,11 @@ public static class SidecarInjector
             Field("Mesh__Workload__Labels__version", "metadata.labels['version']"),
             .. extra,
         ],
-        Ports = [new V1ContainerPort { Name = "http-envoy-prom", ContainerPort = MeshPorts.ProxyAdmin, Protocol = "TCP" }],
+        Ports =
+        [
+            new V1ContainerPort { Name = "http-envoy-prom", ContainerPort = MeshPorts.ProxyStats, Protocol = "TCP" },
+            new V1ContainerPort { Name = "health", ContainerPort = MeshPorts.ProxyHealth, Protocol = "TCP" },
+        ],
         VolumeMounts =
         [
             new V1VolumeMount { Name = "mesh-token", MountPath = "/var/run/secrets/mesh", ReadOnlyProperty = true },
@@ -197,7 +204,7 @@ public static class SidecarInjector
         ],
         ReadinessProbe = new V1Probe
         {
-            HttpGet = new V1HTTPGetAction { Path = "/healthz/ready", Port = MeshPorts.ProxyAdmin },
+            HttpGet = new V1HTTPGetAction { Path = "/healthz/ready", Port = MeshPorts.ProxyHealth },
             PeriodSeconds = 2,
             FailureThreshold = 30,
         },

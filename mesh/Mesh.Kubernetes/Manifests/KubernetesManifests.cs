@@ -17,6 +17,9 @@ public sealed record ManifestFile(string Name, IReadOnlyList<object> Documents);
 public static class KubernetesManifests
 {
     public const string ControlPlane = "mesh-controlplane";
+
+    /// <summary>The service account whose tokens (kubectl create token meshctl) the admin API lets change things.</summary>
+    public const string Meshctl = "meshctl";
     public const string WebhookName = "mesh-sidecar-injector";
 
     public static IReadOnlyList<ManifestFile> Build(MeshManifestModel model)
@@ -88,6 +91,10 @@ public static class KubernetesManifests
                 new V1EnvVar { Name = "ControlPlane__ConfigDirectory", Value = "/etc/mesh/config" },
                 new V1EnvVar { Name = "ControlPlane__ProxyImage", Value = model.Images.For(model.ProxyImage) },
                 new V1EnvVar { Name = "ControlPlane__ServiceName", Value = ControlPlane },
+                // The admin API takes tokens the API server vouches for (TokenReview): the meshctl service account may change,
+                // Prometheus may read. Config itself is the Istio custom resources, under the API server's RBAC.
+                new V1EnvVar { Name = "ControlPlane__Admin__Editors__0", Value = $"system:serviceaccount:{ns}:{Meshctl}" },
+                new V1EnvVar { Name = "ControlPlane__Admin__Viewers__0", Value = $"system:serviceaccount:{ns}:prometheus" },
                 new V1EnvVar { Name = "ControlPlane__Namespace", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
             ],
             Ports =
@@ -109,6 +116,7 @@ public static class KubernetesManifests
         return
         [
             Account(ns, ControlPlane),
+            Account(ns, Meshctl),
             new V1ClusterRole
             {
                 ApiVersion = "rbac.authorization.k8s.io/v1",
@@ -204,16 +212,24 @@ public static class KubernetesManifests
         {
             new() { Name = "Mesh__Mode", Value = "Gateway" },
             new() { Name = "Mesh__ControlPlane", Value = $"http://{ControlPlane}.{ns}.svc:{MeshPorts.Discovery}" },
-            new() { Name = "Mesh__Admin", Value = $"0.0.0.0:{MeshPorts.ProxyAdmin}" },
+            new() { Name = "Mesh__Admin", Value = $"127.0.0.1:{MeshPorts.ProxyAdmin}" },
+            new() { Name = "Mesh__StatsListen", Value = $"0.0.0.0:{MeshPorts.ProxyStats}" },
+            new() { Name = "Mesh__HealthListen", Value = $"0.0.0.0:{MeshPorts.ProxyHealth}" },
             new() { Name = "Mesh__GatewayListen__0", Value = $"0.0.0.0:{gateway.HttpPort}" },
             new() { Name = "Mesh__Workload__Name", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
+            new() { Name = "Mesh__ProxyId", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
             new() { Name = "Mesh__Workload__Namespace", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
             new() { Name = "Mesh__Workload__ServiceAccount", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "spec.serviceAccountName" } } },
             new() { Name = "Mesh__ServiceAccountTokenFile", Value = SidecarInjector.TokenPath },
             new() { Name = "Mesh__Workload__Labels__istio", Value = "ingressgateway" },
             new() { Name = "Mesh__Workload__Labels__app", Value = gateway.Name },
         };
-        var ports = new List<V1ContainerPort> { new() { Name = "http2", ContainerPort = gateway.HttpPort }, new() { Name = "http-envoy-prom", ContainerPort = MeshPorts.ProxyAdmin } };
+        var ports = new List<V1ContainerPort>
+        {
+            new() { Name = "http2", ContainerPort = gateway.HttpPort },
+            new() { Name = "http-envoy-prom", ContainerPort = MeshPorts.ProxyStats },
+            new() { Name = "health", ContainerPort = MeshPorts.ProxyHealth },
+        };
         var servicePorts = new List<V1ServicePort> { new() { Name = "http2", Port = 80, TargetPort = gateway.HttpPort } };
         if (gateway.HttpsPort is { } https)
         {
@@ -239,8 +255,8 @@ public static class KubernetesManifests
                         Image = model.Images.For(model.ProxyImage),
                         Env = listen,
                         Ports = ports,
-                        ReadinessProbe = HttpProbe("/healthz/ready", MeshPorts.ProxyAdmin, period: 2),
-                        LivenessProbe = HttpProbe("/healthz/live", MeshPorts.ProxyAdmin, period: 10),
+                        ReadinessProbe = HttpProbe("/healthz/ready", MeshPorts.ProxyHealth, period: 2),
+                        LivenessProbe = HttpProbe("/healthz/live", MeshPorts.ProxyHealth, period: 10),
                         Resources = SidecarInjector.Resources("100m", "64Mi", "2", "256Mi"),
                         SecurityContext = Restricted(),
                         VolumeMounts =
@@ -250,7 +266,13 @@ public static class KubernetesManifests
                         ],
                     },
                 ],
-            }, annotations: new Dictionary<string, string> { [SidecarInjector.InjectAnnotation] = "false" }),
+            }, annotations: new Dictionary<string, string>
+            {
+                [SidecarInjector.InjectAnnotation] = "false",
+                ["prometheus.io/scrape"] = "true",
+                ["prometheus.io/port"] = MeshPorts.ProxyStats.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["prometheus.io/path"] = "/stats/prometheus",
+            }),
             Service(ns, gateway.Name, labels, "LoadBalancer", servicePorts),
             Budget(ns, gateway.Name, labels),
         ];

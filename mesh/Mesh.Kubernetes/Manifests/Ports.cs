@@ -12,8 +12,14 @@ public static class MeshPorts
     /// <summary>Control plane: the injection webhook (TLS), like istiod's 15017.</summary>
     public const int Webhook = 15017;
 
-    /// <summary>Sidecar: admin, health and metrics (Envoy's admin is 15000; Istio's merged metrics are on 15020).</summary>
+    /// <summary>Sidecar: admin (config dump, certificates, runtime overrides), on 127.0.0.1 only, as Envoy's 15000.</summary>
     public const int ProxyAdmin = 15000;
+
+    /// <summary>Sidecar: Prometheus stats (<c>/stats/prometheus</c>), as Istio's 15090.</summary>
+    public const int ProxyStats = 15090;
+
+    /// <summary>Sidecar: readiness (<c>/healthz/ready</c>) and the app's rewritten probes, as Istio's 15021.</summary>
+    public const int ProxyHealth = 15021;
 
     /// <summary>Sidecar: where iptables sends outbound traffic, as Envoy's 15001.</summary>
     public const int Outbound = 15001;

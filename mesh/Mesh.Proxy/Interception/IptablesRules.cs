@@ -6,8 +6,8 @@ namespace Mesh.Proxy.Interception;
 /// <summary>
 /// The pod's traffic capture, as istio-init installs it (in the nat table): every inbound TCP connection goes to the
 /// sidecar's inbound port and every outbound one to its outbound port, except the sidecar's own traffic (its uid),
-/// traffic to loopback, and excluded inbound ports (the sidecar's admin, which the kubelet probes).
-/// <c>mesh-proxy iptables --proxy-uid 1337 --inbound-port 15006 --outbound-port 15001 --exclude-inbound-ports 15000</c>
+/// traffic to loopback, and excluded inbound ports (the sidecar's stats and health ports, which Prometheus and the kubelet reach).
+/// <c>mesh-proxy iptables --proxy-uid 1337 --inbound-port 15006 --outbound-port 15001 --exclude-inbound-ports 15090,15021</c>
 /// runs them: it is the init container's command.
 /// </summary>
 public sealed record IptablesRules(long ProxyUid, int InboundPort, int OutboundPort, IReadOnlyList<int> ExcludeInboundPorts)

@@ -65,6 +65,36 @@ public sealed class NackTests : IAsyncLifetime
         Assert.Contains(_gateway.Logs.Lines, l => l.Contains("Rejected config 3, keeping 1", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task GatewayServerWithAnUnreadableCredential_IsLeftOut_AndTheGatewaysOtherServersServe()
+    {
+        using var credentials = new TempDirectory();
+        var tlsListen = FreePort.Address();
+        await using var controlPlane = await ScriptedControlPlane.StartAsync();
+        await using var gateway = await ProxyHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mesh:Mode"] = "Gateway",
+            ["Mesh:ControlPlane"] = controlPlane.Address.ToString(),
+            ["Mesh:Workload:Name"] = "edge-gateway",
+            ["Mesh:Workload:Labels:istio"] = "ingressgateway",
+            ["Mesh:GatewayListen:0"] = _secondListen,
+            ["Mesh:GatewayTlsListen:0"] = tlsListen,
+            ["Mesh:CredentialsDirectory"] = credentials.Path,
+        });
+        var plain = GatewayDocument("edge.yaml", "plain still works", _secondListen);
+        plain.Yaml = plain.Yaml.Replace("\n    hosts: [\"*\"]\n", $"\n    hosts: [\"*\"]\n  - port: {{number: {tlsListen.Split(':')[1]}, name: https, protocol: HTTPS}}\n    hosts: [\"*\"]\n    tls: {{mode: SIMPLE, credentialName: missing-secret}}\n", StringComparison.Ordinal);
+        Assert.Contains("missing-secret", plain.Yaml, StringComparison.Ordinal);
+
+        controlPlane.Push(Snapshot("1", plain));
+        var answer = await controlPlane.NextResponseAsync();
+
+        Assert.True(answer.Ack, answer.ErrorDetail);
+        var rejected = Assert.Single(answer.RejectedResources);
+        Assert.StartsWith("Gateway/default/edge server at edge.yaml:", rejected, StringComparison.Ordinal);
+        Assert.Contains("missing-secret", rejected, StringComparison.Ordinal);
+        Assert.Equal("plain still works", await _http.GetStringAsync($"http://{_secondListen}/"));
+    }
+
     private static ConfigDocument Other(string body) => new()
     {
         Key = "VirtualService/default/other",
@@ -93,7 +123,9 @@ public sealed class NackTests : IAsyncLifetime
         return snapshot;
     }
 
-    private ConfigDocument GatewayDocument(string file, string body) => new()
+    private readonly string _secondListen = FreePort.Address();
+
+    private ConfigDocument GatewayDocument(string file, string body, string? listen = null) => new()
     {
         Key = "VirtualService/default/edge",
         SourceFile = file,
@@ -108,7 +140,7 @@ public sealed class NackTests : IAsyncLifetime
                 istio: ingressgateway
               servers:
               - port:
-                  number: {{_gatewayListen.Split(':')[1]}}
+                  number: {{(listen ?? _gatewayListen).Split(':')[1]}}
                   name: http
                   protocol: HTTP
                 hosts: ["*"]

@@ -11,7 +11,7 @@ public class IptablesRulesTests
         var rules = IptablesRules.Parse([.. SidecarInjector.IptablesArguments]);
 
         Assert.Equal((1337L, 15006, 15001), (rules.ProxyUid, rules.InboundPort, rules.OutboundPort));
-        Assert.Equal([15000], rules.ExcludeInboundPorts);
+        Assert.Equal([15090, 15021], rules.ExcludeInboundPorts);
         var commands = rules.Commands().Select(c => string.Join(' ', c)).ToList();
         Assert.Contains("-w -t nat -A MESH_IN_REDIRECT -p tcp -j REDIRECT --to-ports 15006", commands);
         Assert.Contains("-w -t nat -A MESH_REDIRECT -p tcp -j REDIRECT --to-ports 15001", commands);
@@ -19,7 +19,7 @@ public class IptablesRulesTests
 
         // The sidecar's own traffic and loopback leave before anything is redirected; excluded ports before the inbound redirect.
         Assert.True(commands.IndexOf("-w -t nat -A MESH_OUTPUT -m owner --uid-owner 1337 -j RETURN") < commands.IndexOf("-w -t nat -A MESH_OUTPUT -j MESH_REDIRECT"));
-        Assert.True(commands.IndexOf("-w -t nat -A MESH_INBOUND -p tcp --dport 15000 -j RETURN") < commands.IndexOf("-w -t nat -A MESH_INBOUND -p tcp -j MESH_IN_REDIRECT"));
+        Assert.True(commands.IndexOf("-w -t nat -A MESH_INBOUND -p tcp --dport 15090 -j RETURN") < commands.IndexOf("-w -t nat -A MESH_INBOUND -p tcp -j MESH_IN_REDIRECT"));
     }
 
     [Theory]

@@ -59,7 +59,7 @@ public sealed class MutualTlsInterceptionTests : IAsyncLifetime
         _config.Write("mesh.yaml", Config);
 
         // The control plane runs in the client's namespace; the server's sidecar reaches it across the link.
-        await _mesh.InterceptAsync(client, excludeInboundPorts: "15000,15010");
+        await _mesh.InterceptAsync(client, excludeInboundPorts: "15090,15021,15010");
         await _mesh.InterceptAsync(server);
         _mesh.StartControlPlane(client, new()
         {
@@ -93,7 +93,7 @@ public sealed class MutualTlsInterceptionTests : IAsyncLifetime
 
         Assert.Equal("hello from server\n", answered.Item2);
         Assert.Equal((HttpStatusCode)418, teapot.StatusCode);
-        var stats = await serverAdmin.GetStringAsync(new Uri("http://127.0.0.1:15000/stats/prometheus"));
+        var stats = await serverAdmin.GetStringAsync(new Uri("http://127.0.0.1:15090/stats/prometheus"));
         Assert.Contains(stats.Split('\n'), line => line.StartsWith("istio_requests_total{", StringComparison.Ordinal) &&
             line.Contains("reporter=\"destination\"", StringComparison.Ordinal) &&
             line.Contains("connection_security_policy=\"mutual_tls\"", StringComparison.Ordinal) &&

@@ -21,7 +21,7 @@ public sealed class NamespacedMesh : IAsyncDisposable
     public TempDirectory Home { get; } = new();
 
     /// <summary>Installs the pod's capture in a host's namespace with the proxy's own <c>iptables</c> command.</summary>
-    public async Task InterceptAsync(NetworkHost host, string excludeInboundPorts = "15000")
+    public async Task InterceptAsync(NetworkHost host, string excludeInboundPorts = "15090,15021")
     {
         var init = Start(host, null, [Path.Combine(_bin, "mesh-proxy.dll"), "iptables", "--proxy-uid", "1337", "--inbound-port", "15006",
             "--outbound-port", "15001", "--exclude-inbound-ports", excludeInboundPorts], []);
@@ -36,7 +36,10 @@ public sealed class NamespacedMesh : IAsyncDisposable
     public async Task StartSidecarAsync(NetworkHost host, Dictionary<string, string> environment)
     {
         environment["Mesh__Mode"] = "Sidecar";
+        // The Kubernetes layout: the admin listener for the pod only, stats and health for the kubelet and Prometheus.
         environment["Mesh__Admin"] = "127.0.0.1:15000";
+        environment["Mesh__StatsListen"] = "0.0.0.0:15090";
+        environment["Mesh__HealthListen"] = "0.0.0.0:15021";
         environment["Mesh__OutboundCapture"] = "127.0.0.1:15001";
         environment["Mesh__InboundCapture"] = "0.0.0.0:15006";
         environment["Mesh__Workload__Address"] = host.Address.ToString();
@@ -48,7 +51,7 @@ public sealed class NamespacedMesh : IAsyncDisposable
         {
             try
             {
-                using var ready = await admin.GetAsync(new Uri("http://127.0.0.1:15000/healthz/ready"));
+                using var ready = await admin.GetAsync(new Uri("http://127.0.0.1:15021/healthz/ready"));
                 return ready.IsSuccessStatusCode;
             }
             catch (HttpRequestException)

@@ -94,7 +94,7 @@ public sealed class TransparentInterceptionTests : IAsyncLifetime
         Assert.True(plain.StatusCode == HttpStatusCode.OK, $"{plain.StatusCode} {plain.Headers}");
         Assert.Equal("hello from server\n", await plain.Content.ReadAsStringAsync());
         Assert.Equal((HttpStatusCode)418, teapot.StatusCode);
-        var stats = await app.GetStringAsync(new Uri("http://127.0.0.1:15000/stats/prometheus"));
+        var stats = await app.GetStringAsync(new Uri("http://127.0.0.1:15090/stats/prometheus"));
         Assert.Contains("destination_service=\"server.example\"", stats, StringComparison.Ordinal);
     }
 
@@ -122,7 +122,7 @@ public sealed class TransparentInterceptionTests : IAsyncLifetime
         // No VirtualService applies: the server itself answers, where the mesh would have answered 418.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("hello from server\n", await response.Content.ReadAsStringAsync());
-        var stats = await app.GetStringAsync(new Uri("http://127.0.0.1:15000/stats/prometheus"));
+        var stats = await app.GetStringAsync(new Uri("http://127.0.0.1:15090/stats/prometheus"));
         Assert.Contains("destination_service_name=\"PassthroughCluster\"", stats, StringComparison.Ordinal);
     }
 
@@ -137,8 +137,32 @@ public sealed class TransparentInterceptionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("hello from app\n", await response.Content.ReadAsStringAsync());
-        var stats = await admin.GetStringAsync(new Uri("http://127.0.0.1:15000/stats/prometheus"));
+        var stats = await admin.GetStringAsync(new Uri("http://127.0.0.1:15090/stats/prometheus"));
         Assert.Contains("reporter=\"destination\"", stats, StringComparison.Ordinal);
+    }
+
+    /// <summary>Istio's pod layout, as an attacker in another pod meets it: stats and readiness answer, the admin listener does not.</summary>
+    [SkippableFact]
+    public async Task KubernetesLayout_AnotherHostReachesStatsAndHealth_ButNotTheAdminListener()
+    {
+        var mesh = Mesh();
+        using var peer = mesh.Client(mesh.Hosts.Second, TimeSpan.FromSeconds(5));
+        using var pod = mesh.Client(mesh.Hosts.First, TimeSpan.FromSeconds(5));
+        var app = mesh.Hosts.First.Address;
+
+        using var stats = await peer.GetAsync(new Uri($"http://{app}:15090/stats/prometheus"));
+        using var ready = await peer.GetAsync(new Uri($"http://{app}:15021/healthz/ready"));
+        var admin = await Record.ExceptionAsync(async () =>
+        {
+            using var dump = await peer.GetAsync(new Uri($"http://{app}:15000/config_dump"));
+            Assert.Fail($"another host reached the admin listener: {dump.StatusCode}");
+        });
+        using var own = await pod.GetAsync(new Uri("http://127.0.0.1:15000/config_dump"));
+
+        Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.IsType<HttpRequestException>(admin);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
     }
 
     public async Task DisposeAsync()
