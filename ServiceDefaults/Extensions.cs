@@ -26,6 +26,7 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.Services.AddProblemDetails();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         return builder;
@@ -67,9 +68,15 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (readiness) and <c>/alive</c> (liveness) in every environment, for probes.</summary>
+    /// <summary>
+    /// Maps <c>/health</c> (readiness) and <c>/alive</c> (liveness) in every environment, for probes; and answers an
+    /// unhandled exception with a bare problem document in every environment, so no stack trace reaches a client (the
+    /// Development exception page would send one through the gateway to any reader).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;

@@ -25,6 +25,11 @@ public sealed partial class RatingsLookup(
             Log.RatingsUnavailable(logger, productId, ex.StatusCode, ex.Status.Detail);
             return null;
         }
+        catch (RpcException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller hung up: an ordinary end of a request, which the host logs quietly as a cancellation, not an error.
+            throw new OperationCanceledException("the caller hung up while ratings were being fetched", ex, cancellationToken);
+        }
     }
 
     private static partial class Log

@@ -26,8 +26,31 @@ public sealed partial class GatewayTls(RouteTableProvider routes, IOptions<Proxy
     public TlsHandshakeCallbackOptions HandshakeOptions(int port) => new()
     {
         HandshakeTimeout = TimeSpan.FromSeconds(10),
-        OnConnection = context => ValueTask.FromResult(ServerOptions(port, context.ClientHelloInfo.ServerName)),
+        OnConnection = context => ValueTask.FromResult(ServerOptionsOrRefusal(port, context.ClientHelloInfo.ServerName)),
     };
+
+    /// <summary>
+    /// A client asking for a host no server of the port serves (or one whose certificate cannot be read) is refused at the
+    /// handshake, as Envoy refuses a connection no filter chain matches: an ordinary event, not an error with a stack trace
+    /// (Kestrel logs a failed authentication at Debug).
+    /// </summary>
+    private SslServerAuthenticationOptions ServerOptionsOrRefusal(int port, string? sni)
+    {
+        try
+        {
+            return ServerOptions(port, sni);
+        }
+        catch (InvalidOperationException e)
+        {
+            LogNoServer(logger, port, sni ?? "-", e.Message);
+            throw new System.Security.Authentication.AuthenticationException(e.Message, e);
+        }
+        catch (CertificateFileException e)
+        {
+            LogNoServer(logger, port, sni ?? "-", e.Message);
+            throw new System.Security.Authentication.AuthenticationException(e.Message, e);
+        }
+    }
 
     /// <summary>Checks that every certificate file the gateway servers of a table name can be loaded; the servers that cannot, and why.</summary>
     public IReadOnlyList<(GatewayServer Server, string Error)> Validate(RouteTable table)
@@ -162,6 +185,9 @@ public sealed partial class GatewayTls(RouteTableProvider routes, IOptions<Proxy
         : Path.IsPathRooted(file) ? file : Path.Combine(CredentialsDirectory, file);
 
     private string CredentialsDirectory => options.Value.CredentialsDirectory ?? Directory.GetCurrentDirectory();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TLS connection on port {Port} for SNI {Sni} refused: {Reason}")]
+    private static partial void LogNoServer(ILogger logger, int port, string sni, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway refused a client certificate for {Sni}: {Reason}")]
     private static partial void LogClientRefused(ILogger logger, string sni, string reason);
