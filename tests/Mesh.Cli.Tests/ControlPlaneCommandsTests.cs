@@ -57,6 +57,43 @@ public sealed class ControlPlaneCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoCredential_AndNoLocalMesh_SaysHowToGetOne()
+    {
+        var missing = Path.Combine(_config.Path, "no-such-context.json");
+
+        var (exit, _, error) = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, null, name => name == "MESH_CONFIG" ? missing : null, "get", "vs");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("needs a credential", error, StringComparison.Ordinal);
+        Assert.Contains("--token", error, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project AppHost", error, StringComparison.Ordinal);
+        Assert.Contains(missing, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LocalContext_IsUsedWithNoFlags_AsTheAppHostWritesIt()
+    {
+        var credentials = Path.Combine(_config.Path, "state", "operator-credentials.json");
+        new Mesh.Security.OperatorCredential(_controlPlane.AdminAddress.ToString(), _controlPlane.OperatorToken).Write(credentials);
+        var context = Path.Combine(_config.Path, "config.json");
+        new Mesh.Security.MeshContext(_controlPlane.AdminAddress.ToString(), credentials).Write(context);
+
+        var (exit, output, error) = await MeshCtlRunner.RunAsync(null, null, name => name == "MESH_CONFIG" ? context : null, "proxy-status");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("NAME", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongToken_IsRefusedWithTheControlPlanesReason()
+    {
+        var (exit, _, error) = await MeshCtlRunner.RunAsync(_controlPlane.AdminAddress, "not-the-token", _ => null, "get", "vs");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("other than the one given", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unreachable_ControlPlane_ExitsTwoWithAClearMessage()
     {
         var (exit, _, error) = await MeshCtlRunner.RunAsync(new Uri($"http://127.0.0.1:{FreePort.Next()}"), "proxy-status");

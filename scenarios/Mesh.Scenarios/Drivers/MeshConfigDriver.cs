@@ -20,7 +20,7 @@ public sealed class MeshConfigDriver(RunningMesh mesh, HttpClient http, ControlP
     public async Task ApplyTextAsync(string yaml, string source)
     {
         var before = await controlPlane.NewestAckedVersionAsync();
-        using var content = new StringContent(yaml);
+        using var content = new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(mesh.ControlPlane, "/api/config")) { Content = content };
         request.Headers.Add("X-Mesh-Source", source);
         using var response = await http.SendAsync(request);
@@ -36,7 +36,7 @@ public sealed class MeshConfigDriver(RunningMesh mesh, HttpClient http, ControlP
     /// <summary>Sends YAML to the control plane and returns its answer, refused or not (what a user sees from <c>meshctl apply</c>).</summary>
     public async Task<(HttpStatusCode Status, string Body)> SubmitAsync(string yaml, string source)
     {
-        using var content = new StringContent(yaml);
+        using var content = new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(mesh.ControlPlane, "/api/config")) { Content = content };
         request.Headers.Add("X-Mesh-Source", source);
         using var response = await http.SendAsync(request);

@@ -19,7 +19,9 @@ public sealed class ProxyMetricsDriver(ControlPlaneDriver controlPlane, HttpClie
     public async Task<IReadOnlyList<MetricSample>> ScrapeAsync(string metric, Func<string, bool> workload, CancellationToken cancellationToken = default)
     {
         var samples = new List<MetricSample>();
-        foreach (var proxy in (await controlPlane.ProxiesAsync(cancellationToken)).Where(p => workload(p.Workload)))
+        // The mesh's own proxies: a scenario may have connected a stream of its own (an attacker's) too.
+        foreach (var proxy in (await controlPlane.ProxiesAsync(cancellationToken))
+                     .Where(p => (RunningMesh.Workloads.Contains(p.Workload) || p.Kind == "gateway") && workload(p.Workload)))
         {
             var text = await http.GetStringAsync(new Uri($"http://{proxy.AdminAddress}/stats/prometheus"), cancellationToken);
             samples.AddRange(PrometheusText.Parse(text).Where(s => s.Name == metric)

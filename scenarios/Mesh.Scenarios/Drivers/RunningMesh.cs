@@ -37,6 +37,9 @@ public sealed class RunningMesh : IAsyncDisposable
 
     public Uri ControlPlane { get; } = new("http://127.0.0.1:15014");
 
+    /// <summary>The control plane's discovery endpoint (gRPC), where proxies register.</summary>
+    public Uri Discovery { get; } = new("http://127.0.0.1:15010");
+
     public Uri Dashboard { get; }
 
     /// <summary>The operator credential of this mesh, read from <c>~/.mesh/config.json</c> as meshctl reads it.</summary>

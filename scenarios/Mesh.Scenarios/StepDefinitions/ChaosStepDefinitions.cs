@@ -26,11 +26,11 @@ public sealed class ChaosStepDefinitions(ChaosDriver chaos, TrafficDriver traffi
     [When("{string} is killed")]
     public Task WhenIsKilled(string instance) => chaos.RunAsync(new StopInstance(chaos.Instances, instance));
 
-    [When("after {int} responses the control plane is stopped")]
-    public async Task WhenAfterResponsesTheControlPlaneIsStopped(int responses)
+    [When("after {int} responses the control plane is killed")]
+    public async Task WhenAfterResponsesTheControlPlaneIsKilled(int responses)
     {
         await traffic.WaitForResponsesAsync(responses);
-        await chaos.RunAsync(new StopInstance(chaos.Instances, ControlPlane, Kill: false));
+        await chaos.RunAsync(new StopInstance(chaos.Instances, ControlPlane, Kill: true));
     }
 
     [When("after {int} responses the chaos is rolled back")]
