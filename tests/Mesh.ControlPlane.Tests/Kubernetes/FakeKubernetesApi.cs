@@ -158,7 +158,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             string? user;
             lock (_lock)
             {
-                ReviewedAudiences.AddRange(review["spec"]!["audiences"]!.AsArray().Select(a => a!.GetValue<string>()));
+                // An admin caller's token is reviewed for the API server's own audiences: no audiences in the spec.
+                ReviewedAudiences.AddRange(review["spec"]!["audiences"] is JsonArray audiences ? audiences.Select(a => a!.GetValue<string>()) : ["(api server)"]);
                 user = Tokens.GetValueOrDefault(token);
             }
 

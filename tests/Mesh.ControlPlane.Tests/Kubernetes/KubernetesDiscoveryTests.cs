@@ -32,9 +32,35 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
         _controlPlane = await ControlPlaneHost.StartAsync(_config.Path, settings: new Dictionary<string, string?>
         {
             ["ControlPlane:Discovery"] = "Kubernetes",
+            ["ControlPlane:Admin:Editors:0"] = "system:serviceaccount:istio-system:meshctl",
             ["ControlPlane:KubernetesApi"] = _api.Address.ToString(),
         }, webhook: true);
         _http.DefaultRequestHeaders.Authorization = new("Bearer", _controlPlane.OperatorToken);
+    }
+
+    [Fact]
+    public async Task AdminApi_TakesTokensTheApiServerReviews_AndLeavesConfigToTheCustomResources()
+    {
+        _api.Tokens["kubectl-create-token-meshctl"] = "system:serviceaccount:istio-system:meshctl";
+        _api.Tokens["someone-elses-token"] = "system:serviceaccount:default:bookinfo-details";
+        using var editor = new HttpClient { BaseAddress = _controlPlane.AdminAddress };
+        editor.DefaultRequestHeaders.Authorization = new("Bearer", "kubectl-create-token-meshctl");
+        using var other = new HttpClient { BaseAddress = _controlPlane.AdminAddress };
+        other.DefaultRequestHeaders.Authorization = new("Bearer", "someone-elses-token");
+        using var unknown = new HttpClient { BaseAddress = _controlPlane.AdminAddress };
+        unknown.DefaultRequestHeaders.Authorization = new("Bearer", "a-token-the-api-server-does-not-know");
+
+        using var read = await editor.GetAsync("/api/registry");
+        using var apply = await editor.PostAsync("/api/config", new StringContent("apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: x}\nspec: {host: x}\n", System.Text.Encoding.UTF8, "application/yaml"));
+        using var refused = await other.GetAsync("/api/registry");
+        using var invalid = await unknown.GetAsync("/api/registry");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, apply.StatusCode);
+        Assert.Contains("kubectl apply", await apply.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, invalid.StatusCode);
+        Assert.Contains("(api server)", _api.ReviewedAudiences);
     }
 
     [Fact]
