@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 
 namespace Mesh.Scenarios.Drivers;
 
@@ -15,9 +16,14 @@ public sealed class GatewayDriver(RunningMesh mesh) : IDisposable
 
     public string LastBody { get; private set; } = "";
 
+    /// <summary>The W3C trace id the last request started with, so that its trace can be found in the dashboard.</summary>
+    public string? LastTraceId { get; private set; }
+
     public async Task<HttpStatusCode> GetAsync(string path, string? user = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        LastTraceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        request.Headers.Add("traceparent", $"00-{LastTraceId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01");
         if (user is not null)
         {
             request.Headers.Add("Cookie", $"user={user}");

@@ -5,9 +5,10 @@ namespace Mesh.Scenarios.StepDefinitions;
 
 /// <summary>Steps that check what the proxies and the dashboard report.</summary>
 [Binding]
-public sealed class TelemetryStepDefinitions(ProxyMetricsDriver metrics, DashboardDriver dashboard)
+public sealed class TelemetryStepDefinitions(ProxyMetricsDriver metrics, DashboardDriver dashboard, GatewayDriver gateway)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan TracePatience = TimeSpan.FromSeconds(90);
 
     [Then("the sidecar of {string} counted requests from {string}")]
     public Task ThenTheSidecarCountedRequests(string workload, string source) =>
@@ -24,12 +25,36 @@ public sealed class TelemetryStepDefinitions(ProxyMetricsDriver metrics, Dashboa
         Eventually($"{workload}'s sidecar to count {count} requests from {source}", async () =>
             await metrics.RequestsSinceBaselineAsync(w => w == workload, ("reporter", "destination"), ("source_workload", source)) >= count);
 
-    [Then("one trace in the dashboard spans {string}")]
-    public Task ThenOneTraceSpans(string services)
+    [Then("the trace of that request in the dashboard spans {string}")]
+    public async Task ThenTheTraceOfThatRequestSpans(string services)
     {
         var wanted = services.Split(',', StringSplitOptions.TrimEntries);
-        return Eventually($"one trace with spans from {services}", async () =>
-            (await dashboard.TracesAsync()).Values.Any(s => wanted.All(w => s.Any(service => service.StartsWith(w, StringComparison.Ordinal)))));
+        var traceId = gateway.LastTraceId ?? throw new InvalidOperationException("no request went through the gateway in this scenario");
+        IReadOnlySet<string> seen = new HashSet<string>();
+
+        // The dashboard takes spans in batches from each process's exporter, and under a long run's load it can answer
+        // slowly: each look is bounded on its own so one slow answer does not use up the whole wait.
+        using var patience = new CancellationTokenSource(TracePatience);
+        while (!wanted.All(w => seen.Any(s => s.StartsWith(w, StringComparison.Ordinal))))
+        {
+            if (patience.IsCancellationRequested)
+            {
+                Assert.Fail($"waited {TracePatience.TotalSeconds} s for trace {traceId} to span {services}; it spans: {string.Join(", ", seen)}");
+            }
+
+            using var look = CancellationTokenSource.CreateLinkedTokenSource(patience.Token);
+            look.CancelAfter(TimeSpan.FromSeconds(10));
+            try
+            {
+                seen = await dashboard.TraceServicesAsync(traceId, look.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                continue;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
     }
 
     private static async Task Eventually(string what, Func<Task<bool>> condition)

@@ -14,4 +14,4 @@ Feature: Reading the product page through the gateway
     And the response carries the header "x-envoy-upstream-service-time"
     And the sidecar of "productpage-v1" counted requests from "istio-ingressgateway"
     And the sidecars of "reviews" counted requests from "productpage-v1"
-    And one trace in the dashboard spans "istio-ingressgateway, productpage-v1, reviews-v, ratings-v1"
+    And the trace of that request in the dashboard spans "istio-ingressgateway, details-v1, reviews-v"
