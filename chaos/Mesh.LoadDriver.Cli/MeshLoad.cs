@@ -5,7 +5,7 @@ using Mesh.Config.Model;
 namespace Mesh.LoadDriver.Cli;
 
 /// <summary>
-/// <c>meshload URL [-n N] [-d 30s] [-r 50] [-c 8] [--protocol http1|http2|grpc] [-H 'name: value']…</c>: a bounded load
+/// <c>meshload URL [-n N] [-d 30s] [-r 50] [-c 8] [--protocol http1|http2|grpc] [-H 'name: value']… [--traced]</c>: a bounded load
 /// against a loopback address, a live progress line on stderr, and the report on stdout.
 /// </summary>
 public static class MeshLoad
@@ -25,10 +25,11 @@ public static class MeshLoad
         var grpcMethod = new Option<string?>("--grpc-method") { Description = "For grpc: package.Service/Method" };
         var grpcMessage = new Option<string?>("--grpc-message-hex") { Description = "For grpc: the serialized request message, in hex (default: empty message)" };
         var timeout = new Option<string>("--timeout") { Description = "Per-request timeout", DefaultValueFactory = _ => "30s" };
+        var traced = new Option<bool>("--traced") { Description = "Let the mesh sample the load's traces (default: each request says 'not sampled', so load builds no spans)" };
         var minSuccess = new Option<double?>("--min-success") { Description = "Exit 1 when fewer than this percentage of requests succeed" };
         var root = new RootCommand("meshload: a bounded open- or closed-model load, with latency corrected for coordinated omission")
         {
-            url, requests, duration, rate, connections, protocol, headers, method, body, grpcMethod, grpcMessage, timeout, minSuccess,
+            url, requests, duration, rate, connections, protocol, headers, method, body, grpcMethod, grpcMessage, timeout, traced, minSuccess,
         };
 
         LoadPlan? plan = null;
@@ -51,6 +52,7 @@ public static class MeshLoad
                 GrpcMethod = result.GetValue(grpcMethod),
                 GrpcMessage = result.GetValue(grpcMessage) is { } hex ? Convert.FromHexString(hex) : [],
                 Timeout = ParseDuration(result.GetValue(timeout)!, "--timeout"),
+                Traced = result.GetValue(traced),
             };
         });
 

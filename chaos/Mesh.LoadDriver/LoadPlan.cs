@@ -25,6 +25,14 @@ public sealed record LoadPlan
 
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// False (the default): each request carries a fresh W3C <c>traceparent</c> marked not sampled, so a mesh that
+    /// follows its caller's sampling decision (Envoy, OpenTelemetry's parent-based sampler) builds and exports no
+    /// spans for synthetic load, and the spans of real requests are not crowded out of exporters' bounded queues.
+    /// True leaves sampling to the mesh. A <c>traceparent</c> in <see cref="Headers"/> is sent as given either way.
+    /// </summary>
+    public bool Traced { get; init; }
+
     /// <summary>Requests per second for the open model; null selects the closed model.</summary>
     public double? RatePerSecond { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -20,6 +21,14 @@ public interface ILoadTarget : IAsyncDisposable
 public static class LoadTargets
 {
     public const string FlagsHeader = "x-mesh-response-flags";
+
+    public const string TraceParentHeader = "traceparent";
+
+    /// <summary>The <c>traceparent</c> a request of the plan adds, or null: see <see cref="LoadPlan.Traced"/>.</summary>
+    public static string? UnsampledTraceParent(LoadPlan plan) =>
+        plan.Traced || plan.Headers.Keys.Any(h => h.Equals(TraceParentHeader, StringComparison.OrdinalIgnoreCase))
+            ? null
+            : $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-00";
 
     public static ILoadTarget For(LoadPlan plan) => plan.Protocol == LoadProtocol.Grpc ? new GrpcTarget(plan) : new HttpTarget(plan);
 
@@ -52,6 +61,11 @@ public static class LoadTargets
                 {
                     request.Content?.Headers.TryAddWithoutValidation(name, value);
                 }
+            }
+
+            if (UnsampledTraceParent(plan) is { } traceParent)
+            {
+                request.Headers.TryAddWithoutValidation(TraceParentHeader, traceParent);
             }
 
             try
@@ -102,7 +116,14 @@ public static class LoadTargets
 
         public async Task<LoadOutcome> SendAsync(CancellationToken cancellationToken)
         {
-            var options = new CallOptions(_headers, DateTime.UtcNow + _plan.Timeout, cancellationToken);
+            var sent = _headers;
+            if (UnsampledTraceParent(_plan) is { } traceParent)
+            {
+                sent = [.. _headers];
+                sent.Add(TraceParentHeader, traceParent);
+            }
+
+            var options = new CallOptions(sent, DateTime.UtcNow + _plan.Timeout, cancellationToken);
             using var call = _channel.CreateCallInvoker().AsyncUnaryCall(_method, null, options, _plan.GrpcMessage);
             try
             {

@@ -37,6 +37,34 @@ public sealed class RealLoadTests
     }
 
     [Fact]
+    public async Task Load_SaysNotSampled_UnlessTracedOrGivenATraceParent()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await using var server = await HttpEchoServer.StartAsync("traces", http2: false, behavior: (_, context) =>
+        {
+            seen.Add(context.Request.Headers.TraceParent.ToString());
+            return Task.FromResult(false);
+        });
+        var target = new Uri($"http://127.0.0.1:{server.Port}/");
+
+        await LoadRunner.RunAsync(new LoadPlan { Target = target, Connections = 2, Requests = 20 });
+        var unsampled = seen.ToArray();
+        seen.Clear();
+        await LoadRunner.RunAsync(new LoadPlan { Target = target, Requests = 5, Traced = true });
+        var traced = seen.ToArray();
+        seen.Clear();
+        const string given = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        await LoadRunner.RunAsync(new LoadPlan { Target = target, Requests = 5, Headers = new Dictionary<string, string> { ["TraceParent"] = given } });
+
+        // A W3C traceparent with the sampled flag clear, a fresh trace for every request.
+        Assert.Equal(20, unsampled.Length);
+        Assert.All(unsampled, t => Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$", t));
+        Assert.Equal(20, unsampled.Select(t => t[3..35]).Distinct().Count());
+        Assert.Equal(["", "", "", "", ""], traced);
+        Assert.Equal(Enumerable.Repeat(given, 5), seen);
+    }
+
+    [Fact]
     public async Task AFixedRate_IsHeld()
     {
         await using var server = await HttpEchoServer.StartAsync("fast", http2: false);
