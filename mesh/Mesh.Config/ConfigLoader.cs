@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Mesh.Config.Diagnostics;
 using Mesh.Config.Model;
+using Mesh.Config.Schema;
 using Mesh.Config.Source;
 using Mesh.Config.Validation;
 using Mesh.Config.Yaml;
@@ -35,9 +36,6 @@ public static partial class ConfigLoader
         [("telemetry.istio.io", "Telemetry")] = TelemetryReader.Read,
     };
 
-    /// <summary>Istio kinds that exist but that the mesh does not implement; they are skipped with a warning.</summary>
-    private static readonly HashSet<string> UnimplementedKinds =
-        ["WorkloadEntry", "WorkloadGroup", "ProxyConfig", "WasmPlugin"];
 
     private static readonly string[] IgnoredMetadata =
     [
@@ -253,7 +251,8 @@ public static partial class ConfigLoader
             return null;
         }
 
-        if (UnimplementedKinds.Contains(kind))
+        // Istio kinds that exist but that the mesh does not implement (the field table lists them as "- *").
+        if (!Kinds.ContainsKey((group, kind)) && IstioFields.Kinds.Contains(kind) && !IstioFields.IsKindImplemented(kind))
         {
             context.Report(FindingCodes.UnimplementedField, top.SpanOf("kind"), $"{kind} is an Istio kind this mesh does not implement; the document is ignored");
             return null;
@@ -261,8 +260,10 @@ public static partial class ConfigLoader
 
         if (!Kinds.TryGetValue((group, kind), out var reader))
         {
-            context.Report(FindingCodes.UnknownKind, top.SpanOf("kind"),
-                $"unknown kind '{kind}' in {group}; known kinds are {string.Join(", ", Kinds.Keys.Where(k => k.Group == group).Select(k => k.Kind))}");
+            var known = Kinds.Keys.Where(k => k.Group == group).Select(k => k.Kind).ToArray();
+            context.Report(FindingCodes.UnknownKind, top.SpanOf("kind"), known.Length > 0
+                ? $"unknown kind '{kind}' in {group}; known kinds are {string.Join(", ", known)}"
+                : $"unknown kind '{kind}': the mesh reads no kinds of {group}; it reads {string.Join(", ", Kinds.Keys.Select(k => k.Kind).Distinct())}");
             return null;
         }
 
@@ -288,6 +289,7 @@ public static partial class ConfigLoader
 
         context.Resource = $"{kind}/{meta.Namespace}/{meta.Name}";
         context.Namespace = meta.Namespace;
+        context.Kind = kind;
         var spec = top.Object("spec") ?? new YamlObject(new YamlMappingNode(), "spec", context);
         top.Ignore("status");
         top.Finish<object>(null);

@@ -18,7 +18,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public async Task Analyze_BrokenFile_PrintsFileLineColumnAndExitsOne()
     {
-        var file = _folder.Write("broken.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v1}\n      weight: 70\n    - destination: {host: reviews, subset: v2}\n      weight: 20\n");
+        var file = _folder.Write("broken.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v1}\n      weight: 0\n    - destination: {host: reviews, subset: v2}\n      weight: 0\n");
 
         var (exit, output, _) = await MeshCtlRunner.RunAsync(null, "analyze", file);
 

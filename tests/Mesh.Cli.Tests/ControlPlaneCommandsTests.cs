@@ -34,7 +34,7 @@ public sealed class ControlPlaneCommandsTests : IAsyncLifetime
     [Fact]
     public async Task Apply_RefusedConfig_ShowsTheFindingAndExitsOne()
     {
-        var file = _config.Write("../bad-weights.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: bad}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n      weight: 30\n    - destination: {host: ratings}\n      weight: 30\n");
+        var file = _config.Write("../bad-weights.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: bad}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n      weight: 0\n    - destination: {host: ratings}\n      weight: 0\n");
 
         var (exit, _, error) = await MeshCtlRunner.RunWithCredentialAsync(_controlPlane, "apply", "-f", file);
 

@@ -17,9 +17,7 @@ public static class ConfigDumpFormatter
                 foreach (var route in host.GetProperty("routes").EnumerateArray())
                 {
                     var action = route.GetProperty("action").GetString();
-                    var destinations = action == "route"
-                        ? string.Join(", ", route.GetProperty("clusters").EnumerateArray().Select(c => $"{c.GetProperty("cluster").GetString()} {c.GetProperty("weight").GetInt32()}%"))
-                        : action;
+                    var destinations = action == "route" ? Shares(route.GetProperty("clusters")) : action;
                     table.Add(listener.GetProperty("listener").GetString(), host.GetProperty("name").GetString(),
                         string.Join(",", host.GetProperty("domains").EnumerateArray().Select(d => d.GetString())),
                         string.Join(" || ", route.GetProperty("match").EnumerateArray().Select(m => m.GetString())), destinations);
@@ -44,5 +42,14 @@ public static class ConfigDumpFormatter
         }
 
         table.WriteTo(writer);
+    }
+
+    /// <summary>Each cluster's share of the route's traffic: its weight over the total (weights are relative).</summary>
+    private static string Shares(JsonElement clusters)
+    {
+        var weights = clusters.EnumerateArray().Select(c => (Cluster: c.GetProperty("cluster").GetString(), Weight: c.GetProperty("weight").GetInt64())).ToArray();
+        var total = weights.Sum(w => w.Weight);
+        return string.Join(", ", weights.Select(w => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{w.Cluster} {(weights.Length == 1 ? 100 : total == 0 ? 0 : 100.0 * w.Weight / total):0.#}%")));
     }
 }

@@ -30,7 +30,7 @@ public static class FindingCodes
     public static readonly FindingCode ConflictingVirtualServices = new("MESH206", "ConflictingVirtualServices", Severity.Error, "Two VirtualServices define routes for the same host and gateway.");
     public static readonly FindingCode ConflictingDestinationRules = new("MESH207", "ConflictingDestinationRules", Severity.Warning, "Two DestinationRules for the same host; only the oldest applies.");
 
-    public static readonly FindingCode WeightsNotHundred = new("MESH301", "WeightsNotHundred", Severity.Error, "Route weights do not sum to 100.");
+    public static readonly FindingCode WeightsTotalZero = new("MESH301", "WeightsTotalZero", Severity.Error, "A route's destinations all have weight 0 (weights are relative; only an all-zero total is refused, as in Istio).");
     public static readonly FindingCode UnreachableRule = new("MESH302", "UnreachableRule", Severity.Warning, "A rule follows a catch-all rule and can never match.");
     public static readonly FindingCode NoRouteAction = new("MESH303", "NoRouteAction", Severity.Error, "An HTTP rule has none of route, redirect or directResponse.");
 
@@ -40,6 +40,6 @@ public static class FindingCodes
         PercentageOutOfRange, MissingField, InvalidValue, DuplicateResource, IgnoredKind, LimitExceeded,
         SubsetNotFound, DuplicateSubset, SubsetSelectsNoWorkload, HostNotFound, GatewayNotFound,
         ConflictingVirtualServices, ConflictingDestinationRules,
-        WeightsNotHundred, UnreachableRule, NoRouteAction,
+        WeightsTotalZero, UnreachableRule, NoRouteAction,
     ];
 }

@@ -130,6 +130,11 @@ public static class ConfigAnalyzer
         }
     }
 
+    /// <summary>
+    /// Weights are relative, as in Istio: the proxy sends each destination its weight over the total. Istio refuses
+    /// only negative weights (the reader does) and, with several destinations, an all-zero total; a total beyond a
+    /// 32-bit integer could not be drawn from.
+    /// </summary>
     private static void CheckWeights(VirtualService vs, HttpRoute route, int index, List<Finding> findings)
     {
         if (route.Route.Count < 2)
@@ -137,11 +142,15 @@ public static class ConfigAnalyzer
             return;
         }
 
-        var total = route.Route.Sum(d => d.Weight ?? 0);
-        if (total != 100)
+        var total = route.Route.Sum(d => (long)(d.Weight ?? 0));
+        if (total == 0)
         {
-            findings.Add(FindingCodes.WeightsNotHundred.At(route.Source,
-                $"http[{index}]{Named(route)} route weights sum to {total}; they must sum to 100 ({string.Join(" + ", route.Route.Select(d => $"{d.Destination} {d.Weight ?? 0}"))})", vs.Key));
+            findings.Add(FindingCodes.WeightsTotalZero.At(route.Source,
+                $"http[{index}]{Named(route)} total destination weight = 0: no destination can be chosen ({string.Join(" + ", route.Route.Select(d => $"{d.Destination} {d.Weight ?? 0}"))})", vs.Key));
+        }
+        else if (total > int.MaxValue)
+        {
+            findings.Add(FindingCodes.InvalidValue.At(route.Source, $"http[{index}]{Named(route)} destination weights total {total}, beyond {int.MaxValue}", vs.Key));
         }
     }
 

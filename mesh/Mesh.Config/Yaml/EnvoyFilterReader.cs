@@ -5,8 +5,9 @@ using Mesh.Config.Model.Networking;
 namespace Mesh.Config.Yaml;
 
 /// <summary>
-/// Reads EnvoyFilters that add Envoy's local rate limit, the way Istio's documentation writes them (HTTP_FILTER with a
-/// TypedStruct or a typed LocalRateLimit config; HTTP_ROUTE with typed_per_filter_config). Anything else in an
+/// Reads EnvoyFilters that add Envoy's local rate limit, the way Istio's documentation and samples write them
+/// (HTTP_FILTER with a TypedStruct or a typed LocalRateLimit config, with or without a default bucket; HTTP_ROUTE with
+/// typed_per_filter_config, for a named route or, with <c>action: ANY</c>, every route). Anything else in an
 /// EnvoyFilter is reported as not implemented and ignored.
 /// </summary>
 internal static class EnvoyFilterReader
@@ -14,6 +15,22 @@ internal static class EnvoyFilterReader
     public const string FilterName = "envoy.filters.http.local_ratelimit";
     private const string LocalRateLimitType = "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit";
     private const string TypedStructType = "type.googleapis.com/udpa.type.v1.TypedStruct";
+    private const string ConnectionManager = "envoy.filters.network.http_connection_manager";
+
+    /// <summary>Envoy Route fields an HTTP_ROUTE patch may carry beside typed_per_filter_config; none of them is applied.</summary>
+    private static readonly string[] RouteFields =
+    [
+        "name", "match", "route", "redirect", "direct_response", "metadata", "decorator", "request_headers_to_add",
+        "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove", "per_request_buffer_limit_bytes",
+    ];
+
+    /// <summary>LocalRateLimit fields that are Envoy's but not implemented here: each is a MESH104 warning.</summary>
+    private static readonly string[] LimitFields =
+    [
+        "descriptors", "stage", "local_rate_limit_per_downstream_connection", "enable_x_ratelimit_headers",
+        "rate_limited_as_resource_exhausted", "request_headers_to_add_when_not_enforced", "vh_rate_limits", "status",
+        "always_consume_default_token_bucket", "local_cluster_rate_limit", "rate_limits", "max_dynamic_descriptors",
+    ];
 
     public static EnvoyFilter Read(YamlObject spec, ResourceMeta meta)
     {
@@ -25,7 +42,7 @@ internal static class EnvoyFilterReader
             Source = spec.Span,
             WorkloadSelector = selector,
             LocalRateLimits = patches.OfType<LocalRateLimitPatch>().ToArray(),
-        }, "targetRefs", "priority")!;
+        })!;
     }
 
     private static LocalRateLimitPatch? Patch(YamlObject o)
@@ -33,17 +50,43 @@ internal static class EnvoyFilterReader
         var applyTo = o.String("applyTo");
         var context = EnvoyFilterContext.Any;
         string? routeName = null;
+        var applies = true;
         if (o.Object("match") is { } match)
         {
             context = match.Enum<EnvoyFilterContext>("context") ?? EnvoyFilterContext.Any;
-            if (match.Object("routeConfiguration") is { } routes)
+            if (match.Object("listener") is { } listener)
             {
-                routeName = routes.Object("vhost") is { } vhost && vhost.Object("route") is { } route ? route.Finish(route.String("name"), "action") : null;
-                routes.Ignore("portNumber", "portName", "gateway", "name");
-                routes.Finish<object>(null);
+                // An HTTP filter is inserted into the HTTP connection manager; a match on another network filter finds none.
+                var chain = listener.Object("filterChain");
+                var filter = chain?.Object("filter");
+                var filterName = filter?.Finish(filter.String("name"));
+                chain?.Finish<object>(null);
+                listener.Finish<object>(null);
+                if (filterName is not null && filterName != ConnectionManager)
+                {
+                    listener.Report(FindingCodes.UnimplementedField, "filterChain",
+                        $"{listener.Path}.filterChain.filter.name '{filterName}': only {ConnectionManager} carries HTTP filters; this patch is ignored");
+                    applies = false;
+                }
             }
 
-            match.Ignore("listener", "proxy", "cluster");
+            var routes = match.Object("routeConfiguration");
+            var vhost = routes?.Object("vhost");
+            if (vhost?.Object("route") is { } route)
+            {
+                routeName = route.String("name");
+                var action = route.String("action");
+                if (action is not (null or "ANY"))
+                {
+                    route.Report(FindingCodes.UnimplementedField, "action", $"{route.Path}.action {action}: only ANY (every route) or a route name is implemented; this patch is ignored");
+                    applies = false;
+                }
+
+                route.Finish<object>(null);
+            }
+
+            vhost?.Finish<object>(null);
+            routes?.Finish<object>(null);
             match.Finish<object>(null);
         }
 
@@ -56,22 +99,23 @@ internal static class EnvoyFilterReader
             return o.Finish<LocalRateLimitPatch>(null);
         }
 
-        patch.Ignore("operation", "filterClass");
+        if (patch.String("operation") is "REMOVE")
+        {
+            patch.Report(FindingCodes.UnimplementedField, "operation", $"{patch.Path}.operation REMOVE is not implemented; this patch is ignored");
+            applies = false;
+        }
+
         var value = patch.Object("value");
         LocalRateLimitPatch? result = null;
         if (value is not null)
         {
-            var config = applyTo == "HTTP_FILTER" ? FilterConfig(value) : RouteConfig(value);
-            result = config is null ? null : Limit(config, o.Span, context, applyTo == "HTTP_ROUTE" ? routeName : null);
-            if (applyTo == "HTTP_ROUTE" && routeName is null && result is not null)
-            {
-                o.Report(FindingCodes.MissingField, "match", $"{o.Path}.match.routeConfiguration.vhost.route.name is required for a route-level rate limit");
-                result = null;
-            }
+            var level = applyTo == "HTTP_FILTER" ? LocalRateLimitLevel.Filter : LocalRateLimitLevel.Route;
+            var config = level == LocalRateLimitLevel.Filter ? FilterConfig(value) : RouteConfig(value);
+            result = config is null ? null : Limit(config, o.Span, context, level, routeName);
         }
 
         patch.Finish<object>(null);
-        return o.Finish(result);
+        return o.Finish(applies ? result : null);
     }
 
     private static YamlObject? FilterConfig(YamlObject value)
@@ -93,7 +137,7 @@ internal static class EnvoyFilterReader
     private static YamlObject? RouteConfig(YamlObject value)
     {
         var perFilter = value.Object("typed_per_filter_config") ?? value.Object("typedPerFilterConfig");
-        value.Finish<object>(null);
+        value.Finish<object>(null, RouteFields);
         if (perFilter is null)
         {
             return null;
@@ -130,9 +174,10 @@ internal static class EnvoyFilterReader
         return type == LocalRateLimitType ? typed : null;
     }
 
-    private static LocalRateLimitPatch? Limit(YamlObject config, Source.SourceSpan source, EnvoyFilterContext context, string? routeName)
+    private static LocalRateLimitPatch? Limit(YamlObject config, Source.SourceSpan source, EnvoyFilterContext context, LocalRateLimitLevel level, string? routeName)
     {
-        config.Ignore("@type", "stat_prefix", "local_rate_limit_per_downstream_connection", "enable_x_ratelimit_headers", "descriptors", "stage", "rate_limited_as_resource_exhausted");
+        config.Ignore("@type");
+        var statPrefix = config.String("stat_prefix");
         var bucket = config.Object("token_bucket") is { } b
             ? b.Finish(new TokenBucketSpec(
                 b.Int("max_tokens", 1) ?? Missing(b, "max_tokens"),
@@ -147,10 +192,10 @@ internal static class EnvoyFilterReader
             return h.Object("header") is { } kv ? kv.Finish(new ResponseHeader(kv.String("key") ?? "", kv.String("value") ?? "")) : null;
         }).ToDictionary(h => h.Key, h => h.Value);
 
-        config.Finish<object>(null);
-        if (bucket is null)
+        config.Finish<object>(null, LimitFields);
+        if (statPrefix is null)
         {
-            config.Report(FindingCodes.MissingField, "token_bucket", $"{config.Path}.token_bucket is required");
+            config.Report(FindingCodes.MissingField, "stat_prefix", $"{config.Path}.stat_prefix is required");
             return null;
         }
 
@@ -158,7 +203,9 @@ internal static class EnvoyFilterReader
         {
             Source = source,
             Context = context,
+            Level = level,
             RouteName = routeName,
+            StatPrefix = statPrefix,
             TokenBucket = bucket,
             EnabledPercent = enabled ?? 100,
             EnforcedPercent = enforced ?? 100,

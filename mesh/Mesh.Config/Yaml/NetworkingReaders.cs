@@ -15,7 +15,7 @@ internal static partial class NetworkingReaders
         Gateways = spec.Strings("gateways"),
         Http = spec.List("http", HttpRoute),
         ExportTo = ExportToList(spec, serviceEntry: false),
-    }, "tls", "tcp")!;
+    })!;
 
     public static DestinationRule DestinationRule(YamlObject spec, ResourceMeta meta) => spec.Finish(new DestinationRule
     {
@@ -48,7 +48,7 @@ internal static partial class NetworkingReaders
         Endpoints = spec.List("endpoints", WorkloadEntry),
         WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(o.StringMap("labels"))),
         ExportTo = ExportToList(spec, serviceEntry: true),
-    }, "subjectAltNames")!;
+    })!;
 
     public static Sidecar Sidecar(YamlObject spec, ResourceMeta meta) => spec.Finish(new Sidecar
     {
@@ -60,11 +60,11 @@ internal static partial class NetworkingReaders
             Source = o.Span,
             Port = o.Object("port", ServicePort),
             Hosts = o.Strings("hosts"),
-        }, "bind", "captureMode")),
+        })),
         OutboundTrafficPolicy = spec.Object("outboundTrafficPolicy") is { } policy
-            ? policy.Finish(policy.Enum<OutboundTrafficPolicyMode>("mode"), "egressProxy")
+            ? policy.Finish(policy.Enum<OutboundTrafficPolicyMode>("mode"))
             : null,
-    }, "ingress", "inboundConnectionPool")!;
+    })!;
 
     private static HttpRoute HttpRoute(YamlObject o)
     {
@@ -81,16 +81,19 @@ internal static partial class NetworkingReaders
             Retries = o.Object("retries", Retry),
             Fault = o.Object("fault", Fault),
             Mirror = o.Object("mirror", Destination),
-            MirrorPercentage = Percentage(o, "mirrorPercentage"),
+            // mirrorPercent (proto name mirror_percent) is the deprecated integer form of mirrorPercentage.
+            MirrorPercentage = Percentage(o, "mirrorPercentage") ?? LegacyMirrorPercent(o),
             Mirrors = o.List("mirrors", m => m.Object("destination", Destination) is { } d
                 ? new HttpMirrorPolicy(d, Percentage(m, "percentage"))
                 : Missing<HttpMirrorPolicy>(m, "destination")),
             CorsPolicy = o.Object("corsPolicy", Cors),
             Headers = o.Object("headers", Headers),
         };
-        o.Ignore("mirror_percent", "mirrorPercent");
-        return o.Finish(route, "delegate")!;
+        return o.Finish(route)!;
     }
+
+    private static Percent? LegacyMirrorPercent(YamlObject o) =>
+        (o.Int("mirrorPercent", 0, 100) ?? o.Int("mirror_percent", 0, 100)) is { } percent ? new Percent(percent) : null;
 
     private static HttpMatchRequest HttpMatch(YamlObject o) => o.Finish(new HttpMatchRequest
     {
@@ -108,7 +111,7 @@ internal static partial class NetworkingReaders
         Gateways = o.Strings("gateways"),
         SourceNamespace = o.String("sourceNamespace"),
         IgnoreUriCase = o.Bool("ignoreUriCase") ?? false,
-    }, "statPrefix")!;
+    })!;
 
     /// <summary>A header or query match; <c>{}</c> means "present with any value", which is a prefix match on "".</summary>
     private static StringMatch? PresenceOrMatch(YamlObject o) =>
@@ -136,7 +139,7 @@ internal static partial class NetworkingReaders
     private static HttpRouteDestination? RouteDestination(YamlObject o)
     {
         var destination = o.Object("destination", Destination);
-        var weight = o.Int("weight", 0, 100);
+        var weight = o.Int("weight", 0); // relative, as in Istio: Envoy divides by the total
         var headers = o.Object("headers", Headers);
         return destination is null
             ? Missing<HttpRouteDestination>(o, "destination")
@@ -162,7 +165,7 @@ internal static partial class NetworkingReaders
             Port = o.Int("port", 1, 65535),
             Scheme = o.String("scheme"),
             RedirectCode = code,
-        }, "derivePort")!;
+        })!;
     }
 
     private static HttpDirectResponse DirectResponse(YamlObject o)
@@ -237,7 +240,7 @@ internal static partial class NetworkingReaders
             }
 
             var percentage = FaultPercentage(d);
-            return d.Finish(fixedDelay is null ? null : new FaultDelay(fixedDelay.Value, percentage, d.Span), "exponentialDelay");
+            return d.Finish(fixedDelay is null ? null : new FaultDelay(fixedDelay.Value, percentage, d.Span));
         }),
         Abort = o.Object("abort", a =>
         {
@@ -255,7 +258,7 @@ internal static partial class NetworkingReaders
             }
 
             var percentage = FaultPercentage(a);
-            return a.Finish(http is null && grpc is null ? null : new FaultAbort(http, grpc, percentage, a.Span), "http2Error");
+            return a.Finish(http is null && grpc is null ? null : new FaultAbort(http, grpc, percentage, a.Span));
         }),
     })!;
 
@@ -301,7 +304,7 @@ internal static partial class NetworkingReaders
             ExposeHeaders = o.Strings("exposeHeaders"),
             MaxAge = o.Duration("maxAge"),
             AllowCredentials = o.Bool("allowCredentials"),
-        }, "unmatchedPreflights")!;
+        })!;
     }
 
     private static Headers Headers(YamlObject o) =>
@@ -344,7 +347,7 @@ internal static partial class NetworkingReaders
             Percent = Percentage(r, "percent"),
             MinRetryConcurrency = r.Int("minRetryConcurrency", 0),
         })),
-    }, "tunnel", "proxyProtocol")!;
+    })!;
 
     private static LoadBalancerSettings LoadBalancer(YamlObject o)
     {
@@ -359,7 +362,7 @@ internal static partial class NetworkingReaders
                 HttpCookie = h.Object("httpCookie", c => c.Finish(new HttpCookie(c.String("name", required: true) ?? "", c.String("path"), c.Duration("ttl", TimeSpan.Zero)))),
                 HttpQueryParameterName = h.String("httpQueryParameterName"),
                 UseSourceIp = h.Bool("useSourceIp") ?? false,
-            }, "ringHash", "maglev", "minimumRingSize")),
+            })),
         };
 
         if (settings.Simple is not null && settings.ConsistentHash is not null)
@@ -367,7 +370,7 @@ internal static partial class NetworkingReaders
             o.Report(FindingCodes.InvalidValue, "consistentHash", $"{o.Path} sets both simple and consistentHash; choose one");
         }
 
-        return o.Finish(settings, "localityLbSetting", "warmupDurationSecs", "warmup")!;
+        return o.Finish(settings)!;
     }
 
     private static ConnectionPoolSettings ConnectionPool(YamlObject o) => o.Finish(new ConnectionPoolSettings
@@ -379,7 +382,7 @@ internal static partial class NetworkingReaders
             ConnectTimeout = t.Duration("connectTimeout"),
             MaxConnectionDuration = t.Duration("maxConnectionDuration"),
             IdleTimeout = t.Duration("idleTimeout"),
-        }, "tcpKeepalive")),
+        })),
         Http = o.Object("http", h => h.Finish(new HttpSettings
         {
             Http1MaxPendingRequests = h.Int("http1MaxPendingRequests", 0),
@@ -389,7 +392,7 @@ internal static partial class NetworkingReaders
             IdleTimeout = h.Duration("idleTimeout"),
             H2UpgradePolicy = h.Enum<H2UpgradePolicy>("h2UpgradePolicy"),
             MaxConcurrentStreams = h.Int("maxConcurrentStreams", 1),
-        }, "useClientProtocol")),
+        })),
     })!;
 
     private static OutlierDetection Outlier(YamlObject o)
@@ -405,7 +408,7 @@ internal static partial class NetworkingReaders
             BaseEjectionTime = o.Duration("baseEjectionTime"),
             MaxEjectionPercent = o.Int("maxEjectionPercent", 0, 100),
             MinHealthPercent = o.Int("minHealthPercent", 0, 100),
-        }, "consecutiveLocalOriginFailures", "splitExternalLocalOriginErrors")!;
+        })!;
     }
 
     private static ClientTlsSettings ClientTls(YamlObject o) => o.Finish(new ClientTlsSettings
@@ -419,7 +422,7 @@ internal static partial class NetworkingReaders
         SubjectAltNames = o.Strings("subjectAltNames"),
         Sni = o.String("sni"),
         InsecureSkipVerify = o.Bool("insecureSkipVerify"),
-    }, "caCrl")!;
+    })!;
 
     private static GatewayServer? GatewayServer(YamlObject o) => o.Object("port", ServicePort) is not { } port
         ? Missing<GatewayServer>(o, "port")
@@ -440,9 +443,9 @@ internal static partial class NetworkingReaders
             SubjectAltNames = t.Strings("subjectAltNames"),
             MinProtocolVersion = t.String("minProtocolVersion"),
             MaxProtocolVersion = t.String("maxProtocolVersion"),
-        }, "cipherSuites", "verifyCertificateSpki", "verifyCertificateHash", "credentialNames", "tlsCertificates", "caCrl")),
+        })),
         Name = o.String("name"),
-    }, "bind", "defaultEndpoint")!;
+    })!;
 
     /// <summary>
     /// Istio's exportTo rules: <c>.</c>, <c>*</c> or namespace names, no duplicates, <c>*</c> alone; <c>~</c> (none)
@@ -537,7 +540,7 @@ internal static partial class NetworkingReaders
             Labels = o.StringMap("labels"),
             ServiceAccount = o.String("serviceAccount"),
             Weight = o.Int("weight", 0),
-        }, "network", "locality")!;
+        })!;
     }
 
     private static IEnumerable<string> PortNames(YamlObject o) => o.Keys;

@@ -12,6 +12,9 @@ internal sealed class ReadContext(string file, int lineOffset, List<Finding> fin
 
     public string? Resource { get; set; }
 
+    /// <summary>The Istio kind being read, for the field table; null outside an Istio document.</summary>
+    public string? Kind { get; set; }
+
     public ConfigLimits Limits { get; init; } = ConfigLimits.Default;
 
     /// <summary>The namespace of the resource being read (<c>.</c> in exportTo stands for it).</summary>

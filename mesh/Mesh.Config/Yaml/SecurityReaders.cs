@@ -54,7 +54,7 @@ internal static class SecurityReaders
             spec.Report(FindingCodes.UnimplementedField, "action", "spec.action CUSTOM (external authorization) is not implemented; the policy is ignored");
         }
 
-        return spec.Finish(policy, "provider", "targetRef", "targetRefs")!;
+        return spec.Finish(policy)!;
     }
 
     public static RequestAuthentication RequestAuthentication(YamlObject spec, ResourceMeta meta) => spec.Finish(new RequestAuthentication
@@ -74,8 +74,8 @@ internal static class SecurityReaders
             OutputPayloadToHeader = j.String("outputPayloadToHeader"),
             ForwardOriginalToken = j.Bool("forwardOriginalToken") ?? false,
             OutputClaimToHeaders = j.List("outputClaimToHeaders", h => h.Finish(new ClaimToHeader(h.String("header", required: true) ?? "", h.String("claim", required: true) ?? ""))),
-        }, "fromCookies", "timeout")),
-    }, "targetRef", "targetRefs")!;
+        })),
+    })!;
 
     private static WorkloadSelector? Selector(YamlObject spec, string key) =>
         spec.Object(key) is { } selector ? selector.Finish(new WorkloadSelector(selector.StringMap("matchLabels"))) : null;
@@ -93,7 +93,7 @@ internal static class SecurityReaders
             NotNamespaces = s.Strings("notNamespaces"),
             IpBlocks = s.Strings("ipBlocks"),
             NotIpBlocks = s.Strings("notIpBlocks"),
-        }, "remoteIpBlocks", "notRemoteIpBlocks", "serviceAccounts", "notServiceAccounts"))),
+        }))),
         To = o.List("to", t => t.Object("operation", op => op.Finish(new RuleOperation
         {
             Hosts = op.Strings("hosts"),

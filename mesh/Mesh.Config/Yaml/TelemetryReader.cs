@@ -13,6 +13,6 @@ internal static class TelemetryReader
         Selector = spec.Object("selector") is { } selector ? selector.Finish(new WorkloadSelector(selector.StringMap("matchLabels"))) : null,
         AccessLogging = spec.List("accessLogging", a => a.Finish(new AccessLogging(
             a.List("providers", p => p.Finish(p.String("name"))),
-            a.Bool("disabled") ?? false), "match", "filter")),
-    }, "metrics", "tracing", "targetRef", "targetRefs")!;
+            a.Bool("disabled") ?? false))),
+    })!;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Mesh.Config.Diagnostics;
 using Mesh.Config.Model;
+using Mesh.Config.Schema;
 using Mesh.Config.Source;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -17,15 +18,20 @@ internal sealed partial class YamlObject
 {
     private readonly YamlMappingNode _node;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    private bool _finished;
 
-    public YamlObject(YamlMappingNode node, string path, ReadContext context)
+    public YamlObject(YamlMappingNode node, string path, ReadContext context, string? schemaPath = null)
     {
         _node = node;
         Path = path;
         Context = context;
+        SchemaPath = schemaPath ?? path.TrimStart('.');
     }
 
     public string Path { get; }
+
+    /// <summary>Where this object sits in Istio's schema: <c>spec.http.route</c>, without list indexes; a map's keys are <c>*</c>.</summary>
+    public string SchemaPath { get; }
 
     public IEnumerable<string> Keys => _node.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "").ToArray();
 
@@ -235,7 +241,8 @@ internal sealed partial class YamlObject
 
         if (node is YamlMappingNode map)
         {
-            return new YamlObject(map, $"{Path}.{key}", Context);
+            // A numeric key is a map entry (PeerAuthentication's portLevelMtls), not a field.
+            return new YamlObject(map, $"{Path}.{key}", Context, Child(key.All(char.IsAsciiDigit) ? "*" : key));
         }
 
         WrongType(node, $"{Path}.{key}", "an object");
@@ -261,7 +268,7 @@ internal sealed partial class YamlObject
                 return null;
             }
 
-            var obj = new YamlObject(map, p, Context);
+            var obj = new YamlObject(map, p, Context, Child(key));
             return obj.Finish(read(obj));
         });
     }
@@ -295,7 +302,7 @@ internal sealed partial class YamlObject
                 continue;
             }
 
-            var obj = new YamlObject(valueMap, $"{Path}.{key}.{name}", Context);
+            var obj = new YamlObject(valueMap, $"{Path}.{key}.{name}", Context, $"{Child(key)}.*");
             if (obj.Finish(read(obj)) is { } value)
             {
                 result[name] = value;
@@ -305,21 +312,36 @@ internal sealed partial class YamlObject
         return result;
     }
 
-    /// <summary>Reports every key not read: unknown fields as errors, known-but-unimplemented ones as warnings.</summary>
+    /// <summary>
+    /// Reports, once, every key of this object that will not take effect. A key of an Istio kind is looked up in the
+    /// field table (<see cref="IstioFields"/>): a field the mesh does not implement is a warning whether or not it was
+    /// read; a field Istio does not have is an error, with a suggestion. <paramref name="unimplemented"/> names such
+    /// fields for objects outside an Istio kind's spec (the simulator's topology).
+    /// </summary>
     public T? Finish<T>(T? value, params string[] unimplemented)
     {
+        if (_finished)
+        {
+            return value;
+        }
+
+        _finished = true;
+        var belowUnimplemented = BelowUnimplemented();
         foreach (var (keyNode, _) in _node.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? "";
-            if (_read.Contains(key))
+            var field = Field(key);
+            var notImplemented = field is { Support: FieldSupport.NotImplemented } || unimplemented.Contains(key);
+            if ((_read.Contains(key) && !notImplemented) || (belowUnimplemented && field is not null))
             {
+                // A field below one that was already reported as not implemented is not reported again.
                 continue;
             }
 
-            if (unimplemented.Contains(key))
+            if (notImplemented || field is not null)
             {
                 Context.Report(FindingCodes.UnimplementedField, keyNode,
-                    $"{Path}.{key} is an Istio field this mesh does not implement; it is ignored");
+                    $"{Path}.{key} is {(field is null ? "a field" : "an Istio field")} this mesh does not implement; it is ignored" + (field?.Note is { } note ? $" ({note})" : ""));
             }
             else
             {
@@ -331,6 +353,40 @@ internal sealed partial class YamlObject
 
         return value;
     }
+
+    /// <summary>The field table's row for a key of this object, when it lies in an Istio kind's spec.</summary>
+    private IstioField? Field(string key)
+    {
+        if (Context.Kind is not { } kind || !(SchemaPath == "spec" || SchemaPath.StartsWith("spec.", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var below = SchemaPath == "spec" ? key : $"{SchemaPath[5..]}.{key}";
+        return IstioFields.Find(kind, below);
+    }
+
+    /// <summary>Whether this object lies below a field the table lists as not implemented (already warned about).</summary>
+    private bool BelowUnimplemented()
+    {
+        if (Context.Kind is not { } kind || !SchemaPath.StartsWith("spec.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var segments = SchemaPath[5..].Split('.');
+        for (var i = 1; i <= segments.Length; i++)
+        {
+            if (IstioFields.Find(kind, string.Join('.', segments[..i])) is { Support: FieldSupport.NotImplemented })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private string Child(string key) => SchemaPath.Length == 0 ? key : $"{SchemaPath}.{key}";
 
     /// <summary>Marks keys as known without reading them (for fields handled elsewhere or ignored on purpose).</summary>
     public void Ignore(params string[] keys) => _read.UnionWith(keys);

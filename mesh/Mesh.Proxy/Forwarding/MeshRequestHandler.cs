@@ -91,7 +91,7 @@ internal sealed partial class MeshRequestHandler(
 
     private async Task RouteAsync(HttpContext context, MeshRequest mesh, RouteTable table)
     {
-        // The server side's filters, in Envoy's order: JWT authentication, authorization, then the local rate limit.
+        // The server side's filters, in Envoy's order: JWT authentication and authorization, then (once the route is known) the local rate limit.
         if (mesh.Listener.Kind != ListenerKind.Outbound && !await AdmitAsync(context, mesh, table))
         {
             return;
@@ -109,6 +109,12 @@ internal sealed partial class MeshRequestHandler(
 
         var virtualHost = listenerRoutes?.SelectVirtualHost(request.Authority);
         var route = virtualHost?.Match(request);
+        if (table.RateLimits.Count > 0 && rateLimiters.Refuse(table, mesh.Listener.Kind, route) is { } limit)
+        {
+            await RateLimitedAsync(context, limit);
+            return;
+        }
+
         if (route is null)
         {
             await LocalReply.WriteAsync(context, 404, ResponseFlags.NoRouteFound, "", _flagsHeader);
@@ -116,11 +122,6 @@ internal sealed partial class MeshRequestHandler(
         }
 
         mesh.Route = route;
-        if (table.RateLimits.Count > 0 && rateLimiters.Refuse(table, mesh.Listener.Kind, route) is { } routeLimit)
-        {
-            await RateLimitedAsync(context, routeLimit);
-            return;
-        }
 
         var cors = route.Rule?.CorsPolicy;
         if (cors is not null && CorsHandler.TryAnswerPreflight(context, cors))
@@ -260,12 +261,6 @@ internal sealed partial class MeshRequestHandler(
                 await LocalReply.WriteAsync(context, 403, ResponseFlags.RbacAccessDenied, "RBAC: access denied", _flagsHeader);
                 return false;
             }
-        }
-
-        if (table.RateLimits.Count > 0 && rateLimiters.Refuse(table, mesh.Listener.Kind, null) is { } limit)
-        {
-            await RateLimitedAsync(context, limit);
-            return false;
         }
 
         return true;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Mesh.Config.Model.Networking;
 using Mesh.DataPlane;
 using Mesh.DataPlane.Routing;
@@ -7,18 +8,65 @@ using Mesh.DataPlane.Security;
 namespace Mesh.Proxy.Security;
 
 /// <summary>
-/// The token buckets of the EnvoyFilter local rate limits that apply to this proxy. Buckets outlive config versions:
-/// a limit whose definition did not change keeps its bucket.
+/// The token buckets of the EnvoyFilter local rate limits that apply to this proxy, and Envoy's stats for them
+/// (<c>envoy_&lt;stat_prefix&gt;_http_local_rate_limit_{enabled,enforced,rate_limited,ok}</c>). Buckets outlive config
+/// versions: a limit whose definition did not change keeps its bucket.
 /// </summary>
-public sealed class LocalRateLimiters(IRandomSource random, TimeProvider time)
+public sealed class LocalRateLimiters(IRandomSource random, TimeProvider time, IMeterFactory meters)
 {
     private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
-    private long _limited;
+    private readonly ConcurrentDictionary<string, Stats> _stats = new(StringComparer.Ordinal);
+    private readonly Meter _meter = meters.Create(Telemetry.ProxyTelemetry.MeterName);
+    private readonly Lock _creating = new();
 
-    /// <summary>Requests refused (or, where not enforced, only counted) by a local rate limit.</summary>
-    public long Limited => Interlocked.Read(ref _limited);
+    /// <summary>Envoy's counters for one stat prefix, as the proxy's metrics show them.</summary>
+    public sealed class Stats
+    {
+        internal long EnabledCount;
+        internal long EnforcedCount;
+        internal long RateLimitedCount;
+        internal long OkCount;
 
-    /// <summary>The first limit of the table that refuses this request, if any (listener-wide limits, then the route's).</summary>
+        public long Enabled => Interlocked.Read(ref EnabledCount);
+
+        public long Enforced => Interlocked.Read(ref EnforcedCount);
+
+        public long RateLimited => Interlocked.Read(ref RateLimitedCount);
+
+        public long Ok => Interlocked.Read(ref OkCount);
+    }
+
+    /// <summary>The counters of a stat prefix (created, with their instruments, on first use).</summary>
+    public Stats For(string statPrefix)
+    {
+        if (_stats.TryGetValue(statPrefix, out var existing))
+        {
+            return existing;
+        }
+
+        lock (_creating)
+        {
+            if (_stats.TryGetValue(statPrefix, out existing))
+            {
+                return existing;
+            }
+
+            var stats = new Stats();
+            var name = $"envoy_{System.Text.RegularExpressions.Regex.Replace(statPrefix, "[^A-Za-z0-9_]", "_")}_http_local_rate_limit_";
+            _meter.CreateObservableCounter(name + "enabled", () => stats.Enabled, description: "Requests the local rate limit looked at.");
+            _meter.CreateObservableCounter(name + "enforced", () => stats.Enforced, description: "Requests the local rate limit refused.");
+            _meter.CreateObservableCounter(name + "rate_limited", () => stats.RateLimited, description: "Requests over the limit, refused or not.");
+            _meter.CreateObservableCounter(name + "ok", () => stats.Ok, description: "Requests under the limit.");
+            _stats[statPrefix] = stats;
+            return stats;
+        }
+    }
+
+    /// <summary>
+    /// The limit that refuses this request, if any. As in Envoy, a route's own config replaces the filter's for that
+    /// route, and it applies only where the filter was inserted (the same listener context); a request no route
+    /// matched is limited by the filter's config.
+    /// </summary>
     public LocalRateLimitPatch? Refuse(RouteTable table, ListenerKind listener, CompiledRoute? route)
     {
         var context = listener switch
@@ -27,23 +75,35 @@ public sealed class LocalRateLimiters(IRandomSource random, TimeProvider time)
             ListenerKind.Gateway => EnvoyFilterContext.Gateway,
             _ => EnvoyFilterContext.SidecarOutbound,
         };
-        foreach (var limit in table.RateLimits)
+        var here = table.RateLimits.Where(l => l.Context == EnvoyFilterContext.Any || l.Context == context).ToArray();
+        var filters = here.Where(l => l.Level == LocalRateLimitLevel.Filter).ToArray();
+        if (filters.Length == 0)
         {
-            var applies = (limit.Context == EnvoyFilterContext.Any || limit.Context == context) &&
-                (limit.RouteName is null ? route is null : route?.Name == limit.RouteName);
-            if (!applies || !Sampled(limit.EnabledPercent))
+            return null;
+        }
+
+        var routes = route is null ? [] : here.Where(l => l.Level == LocalRateLimitLevel.Route && (l.RouteName is null || l.RouteName == route.Name)).ToArray();
+        foreach (var limit in routes.Length > 0 ? routes : filters)
+        {
+            if (limit.TokenBucket is not { } spec || !Sampled(limit.EnabledPercent))
             {
                 continue;
             }
 
-            var bucket = _buckets.GetOrAdd(Key(limit), _ => new TokenBucket(limit.TokenBucket.MaxTokens, limit.TokenBucket.TokensPerFill, limit.TokenBucket.FillInterval, time));
-            if (!bucket.TryTake())
+            var stats = For(limit.StatPrefix);
+            Interlocked.Increment(ref stats.EnabledCount);
+            var bucket = _buckets.GetOrAdd(Key(limit), _ => new TokenBucket(spec.MaxTokens, spec.TokensPerFill, spec.FillInterval, time));
+            if (bucket.TryTake())
             {
-                Interlocked.Increment(ref _limited);
-                if (Sampled(limit.EnforcedPercent))
-                {
-                    return limit;
-                }
+                Interlocked.Increment(ref stats.OkCount);
+                continue;
+            }
+
+            Interlocked.Increment(ref stats.RateLimitedCount);
+            if (Sampled(limit.EnforcedPercent))
+            {
+                Interlocked.Increment(ref stats.EnforcedCount);
+                return limit;
             }
         }
 
@@ -52,5 +112,5 @@ public sealed class LocalRateLimiters(IRandomSource random, TimeProvider time)
 
     private bool Sampled(double percent) => percent >= 100 || (percent > 0 && random.NextDouble() * 100 < percent);
 
-    private static string Key(LocalRateLimitPatch limit) => $"{limit.Source}|{limit.Context}|{limit.RouteName}|{limit.TokenBucket}";
+    private static string Key(LocalRateLimitPatch limit) => $"{limit.Source}|{limit.Context}|{limit.Level}|{limit.RouteName}|{limit.TokenBucket}";
 }

@@ -44,7 +44,7 @@ public class FindingCodeTests
         { "MESH205", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [\"*\"]\n  gateways: [missing-gateway]\n  http:\n  - route: [{destination: {host: reviews}}]\n", 5 },
         { "MESH206", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: a}\nspec:\n  hosts: [reviews]\n  http:\n  - route: [{destination: {host: reviews}}]\n---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: b}\nspec:\n  hosts: [reviews.default.svc.cluster.local]\n  http:\n  - route: [{destination: {host: reviews}}]\n", 13 },
         { "MESH207", "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: a}\nspec:\n  host: reviews\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: b}\nspec:\n  host: reviews\n", 11 },
-        { "MESH301", Subsets + "\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v1}\n      weight: 70\n    - destination: {host: reviews, subset: v2}\n      weight: 20\n", 18 },
+        { "MESH301", Subsets + "\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews, subset: v1}\n      weight: 0\n    - destination: {host: reviews, subset: v2}\n      weight: 0\n", 18 },
         { "MESH302", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [reviews]\n  http:\n  - route: [{destination: {host: reviews}}]\n  - match: [{uri: {prefix: /a}}]\n    route: [{destination: {host: reviews}}]\n", 8 },
         { "MESH303", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [reviews]\n  http:\n  - match: [{uri: {prefix: /a}}]\n", 7 },
     };
@@ -66,6 +66,32 @@ public class FindingCodeTests
     [Fact]
     public void EveryCode_HasACase() =>
         Assert.Equal(FindingCodes.All.Where(c => c != FindingCodes.InternalError).Select(c => c.Code).Order(), Cases.Select(c => (string)c[0]).Order());
+
+    [Theory]
+    [InlineData("33, 33, 33", null, null)]
+    [InlineData("1, 0, 0", null, null)]
+    [InlineData("500, 300, 200", null, null)]
+    [InlineData("0, 0, 0", "MESH301", "- route:")]
+    [InlineData("-1, 50, 51", "MESH111", "weight: -1")]
+    public void Weights_AreRelative_OnlyNegativeOrAllZeroIsRefused(string weights, string? code, string? at)
+    {
+        var yaml = Subsets.Replace("---", "  - name: v3\n    labels: {version: v3}\n---", StringComparison.Ordinal) +
+            "\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: reviews}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n" +
+            string.Join("", weights.Split(", ").Select((w, i) => $"    - destination: {{host: reviews, subset: v{i + 1}}}\n      weight: {w}\n"));
+
+        var errors = Analyze(yaml).Where(f => f.Severity == Severity.Error).ToArray();
+
+        if (code is null)
+        {
+            Assert.Empty(errors);
+        }
+        else
+        {
+            var error = Assert.Single(errors);
+            Assert.Equal(code, error.Code);
+            Assert.Equal(yaml.Split('\n').ToList().FindIndex(l => l.Contains(at!, StringComparison.Ordinal)) + 1, error.Source.Line);
+        }
+    }
 
     [Fact]
     public void UnknownField_SuggestsTheClosestKnownOne()

@@ -45,13 +45,13 @@ public sealed class CanaryPlanTests
     }
 
     [Fact]
-    public void WeightsThatDoNotMakeAHundred_AreFoundByTheAnalyzer()
+    public void WeightsThatAreAllZero_LeaveNoDestination_AndTheAnalyzerSaysSo()
     {
-        var plan = new CanaryPlan("default", "reviews", new Dictionary<string, int> { ["v1"] = 80, ["v2"] = 30 });
+        var plan = new CanaryPlan("default", "reviews", new Dictionary<string, int> { ["v1"] = 0, ["v2"] = 0 });
 
         var loaded = ConfigLoader.LoadText(plan.ToYaml(), "wizard");
         var findings = loaded.Findings.Concat(ConfigAnalyzer.Analyze(new ConfigSet(loaded.Resources)));
 
-        Assert.Contains(findings, f => f.Code == "MESH301");
+        Assert.Contains(findings, f => f.Severity == Mesh.Config.Diagnostics.Severity.Error);
     }
 }

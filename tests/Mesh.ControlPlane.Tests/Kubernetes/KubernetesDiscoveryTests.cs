@@ -183,7 +183,7 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
         await Eventually.Until(async () => (await ConfigAsync()).Contains("VirtualService/default/reviews"), "the VirtualService from the API");
 
         var broken = VirtualService("ratings");
-        broken["spec"]!["http"]![0]!["route"]![0]!["weight"] = 70;
+        broken["spec"]!["http"]![0]!["route"]![0]!["weight"] = -1;
         broken["spec"]!["http"]![0]!["route"]!.AsArray().Add(new JsonObject { ["destination"] = new JsonObject { ["host"] = "ratings" }, ["weight"] = 20 });
         _api.Put(VirtualServices, broken);
 

@@ -53,6 +53,19 @@ public class WeightedRoutingTests
     }
 
     [Fact]
+    public void RelativeWeights_AreNormalizedByTheirTotal_AsEnvoyDoes()
+    {
+        // Istio's weights need not sum to 100: 33/33/33 is three equal thirds, drawn over a total of 99.
+        var route = Split(33, 33, 33);
+        var draws = Enumerable.Range(0, 99).Select(d => new ScriptedRandom(d)).ToArray();
+        var counts = draws.Select(r => route.PickCluster(r)!.Cluster).GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
+
+        Assert.All(draws, r => Assert.Equal([99], r.Bounds));
+        Assert.Equal([33, 33, 33], counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value));
+        Assert.Equal(3, Split(1, 1, 1).PickCluster(new ScriptedRandom(2)) is { } third && third.Cluster.Contains("|v3|", StringComparison.Ordinal) ? 3 : 0);
+    }
+
+    [Fact]
     public void SingleDestination_NeedsNoDraw()
     {
         var random = new ScriptedRandom(0);

@@ -26,17 +26,27 @@ public enum EnvoyFilterContext
     Gateway,
 }
 
-/// <summary>One local rate limit: for a whole listener context, or for one named route.</summary>
+/// <summary>
+/// One local rate limit, as Envoy applies it: the filter inserted into a listener context (<see cref="Level"/>
+/// <c>Filter</c>), or a route's own config (<c>Route</c>), which replaces the filter's for that route. A route's config
+/// takes effect only where the filter was inserted.
+/// </summary>
 public sealed record LocalRateLimitPatch
 {
     public required SourceSpan Source { get; init; }
 
     public EnvoyFilterContext Context { get; init; } = EnvoyFilterContext.Any;
 
-    /// <summary>The VirtualService route name (<c>http[].name</c>) it applies to, for route-level limits.</summary>
+    public LocalRateLimitLevel Level { get; init; } = LocalRateLimitLevel.Filter;
+
+    /// <summary>Envoy's <c>stat_prefix</c>: names the limit's counters in the proxy's metrics.</summary>
+    public string StatPrefix { get; init; } = "http_local_rate_limiter";
+
+    /// <summary>For a route's config: the VirtualService route name (<c>http[].name</c>); null matches every route (<c>action: ANY</c>).</summary>
     public string? RouteName { get; init; }
 
-    public required TokenBucketSpec TokenBucket { get; init; }
+    /// <summary>The bucket; null limits nothing (Envoy's filter without <c>token_bucket</c>, as Istio's sample inserts it).</summary>
+    public TokenBucketSpec? TokenBucket { get; init; }
 
     /// <summary>Share of requests the filter looks at (<c>filter_enabled</c>), 0-100.</summary>
     public double EnabledPercent { get; init; } = 100;
@@ -45,6 +55,13 @@ public sealed record LocalRateLimitPatch
     public double EnforcedPercent { get; init; } = 100;
 
     public IReadOnlyDictionary<string, string> ResponseHeaders { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>Where a local rate limit's config sits: the HTTP filter itself, or a route's <c>typed_per_filter_config</c>.</summary>
+public enum LocalRateLimitLevel
+{
+    Filter,
+    Route,
 }
 
 /// <summary>Envoy's token bucket: starts full with <see cref="MaxTokens"/>, adds <see cref="TokensPerFill"/> every <see cref="FillInterval"/>.</summary>
