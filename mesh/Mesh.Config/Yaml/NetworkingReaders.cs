@@ -489,21 +489,25 @@ internal static partial class NetworkingReaders
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
     private static partial System.Text.RegularExpressions.Regex NamespaceName();
 
-    /// <summary>A Kubernetes secret's name, looked up in the gateway's credentials folder: a name, never a path.</summary>
+    /// <summary>
+    /// A secret's name, looked up in the gateway's credentials folder: a name, never a path. Istio does not check the
+    /// name's form (a secret that does not exist fails at the gateway, as here), so only what could leave the folder is
+    /// refused: separators, a leading dot, control characters.
+    /// </summary>
     private static string? CredentialName(YamlObject o)
     {
         var name = o.String("credentialName");
         if (name is not null && (name.Length > 253 || !SecretName().IsMatch(name)))
         {
             o.Report(FindingCodes.InvalidValue, "credentialName",
-                $"{o.Path}.credentialName '{name}' must be a secret's name (lowercase letters, digits, '-' and '.', as Kubernetes names secrets); it is looked up in the credentials folder and is never a path");
+                $"{o.Path}.credentialName '{name}' must be a secret's name (no '/', '\\', leading '.' or control characters); it is looked up in the credentials folder and is never a path");
             return null;
         }
 
         return name;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    [System.Text.RegularExpressions.GeneratedRegex("^[^./\\\\\\p{C}][^/\\\\\\p{C}]*$")]
     private static partial System.Text.RegularExpressions.Regex SecretName();
 
     internal static ServicePort ServicePort(YamlObject o) => o.Finish(new ServicePort

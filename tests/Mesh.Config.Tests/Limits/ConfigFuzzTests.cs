@@ -4,7 +4,7 @@ using Mesh.Config.Validation;
 namespace Mesh.Config.Tests.Limits;
 
 /// <summary>
-/// Seeded mutations of every sample config (half-saved files, stray brackets, wrong types, aliases, deleted and
+/// Seeded mutations of every sample config and every file of the Istio corpus (half-saved files, stray brackets, wrong types, aliases, deleted and
 /// doubled lines): each loads clean or with findings, and the loader and the analyzer never throw or report a defect of
 /// their own (MESH100).
 /// </summary>
@@ -23,7 +23,7 @@ public class ConfigFuzzTests
     public static TheoryData<string> Samples()
     {
         var data = new TheoryData<string>();
-        foreach (var file in new[] { "config", "samples" }
+        foreach (var file in new[] { "config", "samples", "Corpus" }
                      .SelectMany(d => Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, d), "*.yaml", SearchOption.AllDirectories))
                      .Order(StringComparer.Ordinal))
         {

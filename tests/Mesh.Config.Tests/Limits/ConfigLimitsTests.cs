@@ -159,7 +159,8 @@ public class ConfigLimitsTests
     [InlineData("/etc/ssl")]
     [InlineData("a/b")]
     [InlineData("..")]
-    [InlineData("Bookinfo")]
+    [InlineData(".hidden")]
+    [InlineData("a\\b")]
     public void CredentialName_ThatIsNotASecretName_IsMesh111(string name)
     {
         var yaml = $"apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {{name: g}}\nspec:\n  servers:\n  - port: {{number: 443, name: https, protocol: HTTPS}}\n    hosts: [\"*\"]\n    tls:\n      mode: SIMPLE\n      credentialName: \"{name}\"\n";
@@ -171,10 +172,13 @@ public class ConfigLimitsTests
         Assert.Contains("never a path", finding.Message);
     }
 
-    [Fact]
-    public void CredentialName_ASecretName_IsAccepted()
+    [Theory]
+    [InlineData("bookinfo-credential.v2")]
+    [InlineData("Bookinfo")]
+    [InlineData("$CREDENTIAL_NAME")] // Istio's samples/multicluster/expose-istiod-https.yaml, a placeholder Istio accepts
+    public void CredentialName_ASecretName_IsAccepted(string name)
     {
-        const string yaml = "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  servers:\n  - port: {number: 443, name: https, protocol: HTTPS}\n    hosts: [\"*\"]\n    tls: {mode: SIMPLE, credentialName: bookinfo-credential.v2}\n";
+        var yaml = $"apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {{name: g}}\nspec:\n  servers:\n  - port: {{number: 443, name: https, protocol: HTTPS}}\n    hosts: [\"*\"]\n    tls: {{mode: SIMPLE, credentialName: \"{name}\"}}\n";
 
         Assert.Empty(ConfigLoader.LoadText(yaml, "gw.yaml").Findings);
     }
