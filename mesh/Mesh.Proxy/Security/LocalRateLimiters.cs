@@ -75,17 +75,24 @@ public sealed class LocalRateLimiters(IRandomSource random, TimeProvider time, I
             ListenerKind.Gateway => EnvoyFilterContext.Gateway,
             _ => EnvoyFilterContext.SidecarOutbound,
         };
-        var here = table.RateLimits.Where(l => l.Context == EnvoyFilterContext.Any || l.Context == context).ToArray();
-        var filters = here.Where(l => l.Level == LocalRateLimitLevel.Filter).ToArray();
-        if (filters.Length == 0)
+        // Two passes over the table, allocating nothing: is the filter here, and has this route a config of its own?
+        var hasFilter = false;
+        var hasRoute = false;
+        foreach (var limit in table.RateLimits)
+        {
+            hasFilter |= Here(limit) && limit.Level == LocalRateLimitLevel.Filter;
+            hasRoute |= Here(limit) && Own(limit);
+        }
+
+        if (!hasFilter)
         {
             return null;
         }
 
-        var routes = route is null ? [] : here.Where(l => l.Level == LocalRateLimitLevel.Route && (l.RouteName is null || l.RouteName == route.Name)).ToArray();
-        foreach (var limit in routes.Length > 0 ? routes : filters)
+        foreach (var limit in table.RateLimits)
         {
-            if (limit.TokenBucket is not { } spec || !Sampled(limit.EnabledPercent))
+            if (!Here(limit) || (hasRoute ? !Own(limit) : limit.Level != LocalRateLimitLevel.Filter) ||
+                limit.TokenBucket is not { } spec || !Sampled(limit.EnabledPercent))
             {
                 continue;
             }
@@ -108,6 +115,11 @@ public sealed class LocalRateLimiters(IRandomSource random, TimeProvider time, I
         }
 
         return null;
+
+        bool Here(LocalRateLimitPatch limit) => limit.Context == EnvoyFilterContext.Any || limit.Context == context;
+
+        bool Own(LocalRateLimitPatch limit) =>
+            route is not null && limit.Level == LocalRateLimitLevel.Route && (limit.RouteName is null || limit.RouteName == route.Name);
     }
 
     private bool Sampled(double percent) => percent >= 100 || (percent > 0 && random.NextDouble() * 100 < percent);
