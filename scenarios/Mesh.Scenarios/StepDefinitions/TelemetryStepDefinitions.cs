@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Mesh.Scenarios.Drivers;
 using Reqnroll;
 
@@ -35,25 +36,49 @@ public sealed class TelemetryStepDefinitions(ProxyMetricsDriver metrics, Dashboa
         // The dashboard takes spans in batches from each process's exporter, and under a long run's load it can answer
         // slowly: each look is bounded on its own so one slow answer does not use up the whole wait.
         using var patience = new CancellationTokenSource(TracePatience);
+        var looks = 0;
+        var slowLooks = 0;
+        var slowest = TimeSpan.Zero;
         while (!wanted.All(w => seen.Any(s => s.StartsWith(w, StringComparison.Ordinal))))
         {
             if (patience.IsCancellationRequested)
             {
-                Assert.Fail($"waited {TracePatience.TotalSeconds} s for trace {traceId} to span {services}; it spans: {string.Join(", ", seen)}");
+                Assert.Fail($"waited {TracePatience.TotalSeconds} s for trace {traceId} to span {services}; it spans: {string.Join(", ", seen)} " +
+                    $"({looks} looks, {slowLooks} over 10 s, slowest {slowest.TotalSeconds:0.0} s; newest spans in the dashboard: {await NewestSpansAsync()})");
             }
 
             using var look = CancellationTokenSource.CreateLinkedTokenSource(patience.Token);
             look.CancelAfter(TimeSpan.FromSeconds(10));
+            var started = Stopwatch.GetTimestamp();
+            looks++;
             try
             {
                 seen = await dashboard.TraceServicesAsync(traceId, look.Token);
             }
             catch (OperationCanceledException)
             {
+                slowLooks++;
                 continue;
+            }
+            finally
+            {
+                slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    private async Task<string> NewestSpansAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            return await dashboard.NewestSpansAsync(50, timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or System.Text.Json.JsonException or KeyNotFoundException)
+        {
+            return $"unknown ({e.GetType().Name}: {e.Message})";
         }
     }
 
