@@ -255,6 +255,20 @@ public static partial class ConfigLoader
         if (!Kinds.ContainsKey((group, kind)) && IstioFields.Kinds.Contains(kind) && !IstioFields.IsKindImplemented(kind))
         {
             context.Report(FindingCodes.UnimplementedField, top.SpanOf("kind"), $"{kind} is an Istio kind this mesh does not implement; the document is ignored");
+            if (kind == "WorkloadEntry")
+            {
+                // Its spec is a ServiceEntry endpoint's: checked as Istio checks it, though the document is ignored.
+                if (top.Object("spec") is { } entry)
+                {
+                    entry.Ignore("network", "locality");
+                    entry.Finish(NetworkingReaders.WorkloadEntry(entry));
+                }
+                else
+                {
+                    context.Report(FindingCodes.MissingField, root, "spec is required");
+                }
+            }
+
             return null;
         }
 
@@ -290,6 +304,13 @@ public static partial class ConfigLoader
         context.Resource = $"{kind}/{meta.Namespace}/{meta.Name}";
         context.Namespace = meta.Namespace;
         context.Kind = kind;
+        if (kind == "ServiceEntry" && !top.Has("spec"))
+        {
+            // Istio's CRD requires a ServiceEntry's spec (its hosts).
+            context.Report(FindingCodes.MissingField, root, "spec is required");
+            return null;
+        }
+
         var spec = top.Object("spec") ?? new YamlObject(new YamlMappingNode(), "spec", context);
         top.Ignore("status");
         top.Finish<object>(null);

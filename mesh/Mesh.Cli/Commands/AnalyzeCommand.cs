@@ -34,7 +34,7 @@ public static class AnalyzeCommand
                 await context.Out.WriteLineAsync(Json.Serialize(findings.Select(f => new
                 {
                     code = f.Code, severity = f.Severity.ToString().ToLowerInvariant(), file = f.Source.File, line = f.Source.Line,
-                    column = f.Source.Column, message = f.Message, resource = f.Resource,
+                    column = f.Source.Column, message = f.Message, resource = f.Resource, istioCode = f.IstioCode,
                 })));
             }
             else

@@ -31,7 +31,110 @@ public static class ConfigAnalyzer
         }
 
         CheckConflicts(config, findings);
+        CheckGatewayConflicts(config, findings);
+        CheckSelectorless(config.Sidecars, s => s.WorkloadSelector is null, FindingCodes.MultipleSidecarsWithoutSelector, "Sidecar", findings);
+        CheckSelectorless(config.Telemetries, t => t.Selector is null, FindingCodes.MultipleTelemetriesWithoutSelector, "Telemetry", findings);
+        CheckClaimRouting(config, findings);
         return findings;
+    }
+
+    /// <summary>
+    /// Istio's ConflictingGateways analyzer: two Gateways that can select one workload (one selector within the other)
+    /// and serve an overlapping host on the same port leave the listener's owner undefined. Both are reported.
+    /// </summary>
+    private static void CheckGatewayConflicts(ConfigSet config, List<Finding> findings)
+    {
+        var gateways = config.Gateways;
+        var reported = new HashSet<Gateway>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < gateways.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                var (a, b) = (gateways[j], gateways[i]);
+                if (!Within(a.Selector.Labels, b.Selector.Labels) && !Within(b.Selector.Labels, a.Selector.Labels))
+                {
+                    continue;
+                }
+
+                var clash = (from sb in b.Servers
+                             from sa in a.Servers
+                             where sa.Port.Number == sb.Port.Number
+                             from hb in sb.Hosts
+                             from ha in sa.Hosts
+                             where HostsOverlap(HostPart(ha), HostPart(hb))
+                             select (A: sa, B: sb, Host: hb)).FirstOrDefault();
+                if (clash.B is null)
+                {
+                    continue;
+                }
+
+                foreach (var (gateway, server, other) in new[] { (a, clash.A, b), (b, clash.B, a) })
+                {
+                    if (reported.Add(gateway))
+                    {
+                        findings.Add(FindingCodes.ConflictingGateways.At(server.Source,
+                            $"Gateway {gateway.Namespace}/{gateway.Name} serves host '{clash.Host}' on port {server.Port.Number} for the same workloads as Gateway {other.Namespace}/{other.Name}; which one answers is undefined", gateway.Key));
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool Within(IReadOnlyDictionary<string, string> inner, IReadOnlyDictionary<string, string> outer) =>
+        inner.All(l => outer.TryGetValue(l.Key, out var v) && v == l.Value);
+
+    private static string HostPart(string host) => host.IndexOf('/') is var slash and >= 0 ? host[(slash + 1)..] : host;
+
+    private static bool HostsOverlap(string a, string b) =>
+        a == "*" || b == "*" || string.Equals(a, b, StringComparison.OrdinalIgnoreCase) || Hostnames.Matches(a, b) || Hostnames.Matches(b, a);
+
+    /// <summary>Istio's IST0111 and IST0160: more than one selector-less resource of a kind in one namespace.</summary>
+    private static void CheckSelectorless<T>(IEnumerable<T> resources, Func<T, bool> selectorless, FindingCode code, string kind, List<Finding> findings)
+        where T : MeshResource
+    {
+        foreach (var group in resources.Where(selectorless).GroupBy(r => r.Namespace).Where(g => g.Count() > 1))
+        {
+            var names = string.Join(", ", group.Select(r => r.Name));
+            foreach (var resource in group)
+            {
+                findings.Add(code.At(resource.Source,
+                    $"namespace {group.Key} has {group.Count()} {kind} resources without a selector ({names}); which one applies is undefined, so keep one", resource.Key));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Istio's IST0149: routing on <c>@request.auth.claims</c> at a gateway needs a RequestAuthentication that covers
+    /// the gateway's workloads, or the claim is never there to match.
+    /// </summary>
+    private static void CheckClaimRouting(ConfigSet config, List<Finding> findings)
+    {
+        foreach (var vs in config.VirtualServices)
+        {
+            var claims = vs.Http.SelectMany(r => r.Match).SelectMany(m => m.Headers.Concat(m.WithoutHeaders)).Where(h => IstioRules.IsClaim(h.Key)).ToArray();
+            if (claims.Length == 0)
+            {
+                continue;
+            }
+
+            foreach (var reference in vs.Gateways.Where(g => g != VirtualService.MeshGateway))
+            {
+                var (ns, name) = GatewayReference.Split(reference, vs.Namespace);
+                if (config.Gateways.FirstOrDefault(g => g.Name == name && g.Namespace == ns) is not { } gateway)
+                {
+                    continue;
+                }
+
+                var covered = config.RequestAuthentications.Any(r =>
+                    (r.Namespace == gateway.Namespace || r.Namespace == Sidecar.RootNamespace) &&
+                    (r.Selector is null || r.Selector.Labels.All(l => gateway.Selector.Labels.TryGetValue(l.Key, out var v) && v == l.Value)));
+                if (!covered)
+                {
+                    findings.Add(FindingCodes.ClaimRoutingWithoutRequestAuthentication.At(claims[0].Value.Source,
+                        $"routing on '{claims[0].Key}' at gateway {ns}/{name}, but no RequestAuthentication applies to that gateway's workloads, so the claim is never present", vs.Key));
+                }
+            }
+        }
     }
 
     /// <summary>Every proxy is sent the whole set in one message, so the set as a whole is bounded too.</summary>
@@ -81,7 +184,10 @@ public static class ConfigAnalyzer
     {
         if (vs.Hosts.Count == 0)
         {
-            findings.Add(FindingCodes.MissingField.At(vs.Source, "spec.hosts must name at least one host", vs.Key));
+            // A VirtualService without hosts is a delegate, which Istio allows only without gateways.
+            findings.Add(vs.Gateways.Count > 0
+                ? FindingCodes.InvalidValue.At(vs.Source, "a VirtualService without hosts is a delegate, and a delegate must have no gateways", vs.Key)
+                : FindingCodes.UnimplementedField.At(vs.Source, "a VirtualService without hosts is a delegate; delegation is not implemented, so it routes nothing", vs.Key));
         }
 
         foreach (var gateway in vs.Gateways.Where(g => g != VirtualService.MeshGateway))
@@ -120,7 +226,16 @@ public static class ConfigAnalyzer
     private static void CheckRouteAction(VirtualService vs, HttpRoute route, int index, List<Finding> findings)
     {
         var actions = (route.Route.Count > 0 ? 1 : 0) + (route.Redirect is null ? 0 : 1) + (route.DirectResponse is null ? 0 : 1);
-        if (actions == 0)
+        if (route.Delegate is not null)
+        {
+            // A root rule hands its requests to the delegate (not implemented: the field table warns), and Istio
+            // refuses a route or redirect beside it.
+            if (route.Route.Count > 0 || route.Redirect is not null)
+            {
+                findings.Add(FindingCodes.InvalidValue.At(route.Source, $"http[{index}]{Named(route)} delegates, so it must not set route or redirect", vs.Key));
+            }
+        }
+        else if (actions == 0)
         {
             findings.Add(FindingCodes.NoRouteAction.At(route.Source, $"http[{index}]{Named(route)} needs one of route, redirect or directResponse", vs.Key));
         }

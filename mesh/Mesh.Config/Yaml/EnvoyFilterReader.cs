@@ -34,8 +34,13 @@ internal static class EnvoyFilterReader
 
     public static EnvoyFilter Read(YamlObject spec, ResourceMeta meta)
     {
-        var selector = spec.Object("workloadSelector") is { } s ? s.Finish(new WorkloadSelector(s.StringMap("labels"))) : null;
+        var selector = spec.Object("workloadSelector") is { } s ? s.Finish(new WorkloadSelector(NetworkingReaders.SelectorLabels(s, "labels"))) : null;
         var patches = spec.List("configPatches", Patch);
+        if (spec.Has("workloadSelector") && spec.Has("targetRefs"))
+        {
+            spec.Report(FindingCodes.InvalidValue, "targetRefs", "spec: only one of targetRefs or workloadSelector can be set");
+        }
+
         return spec.Finish(new EnvoyFilter
         {
             Metadata = meta,
@@ -53,7 +58,28 @@ internal static class EnvoyFilterReader
         var applies = true;
         if (o.Object("match") is { } match)
         {
-            context = match.Enum<EnvoyFilterContext>("context") ?? EnvoyFilterContext.Any;
+            // WAYPOINT (an ambient waypoint proxy) is Istio's, and there is no waypoint here: the patch is not implemented.
+            var waypoint = match.Has("context") && match.Node("context") is YamlDotNet.RepresentationModel.YamlScalarNode { Value: "WAYPOINT" };
+            context = waypoint ? EnvoyFilterContext.Any : match.Enum<EnvoyFilterContext>("context") ?? EnvoyFilterContext.Any;
+            if (waypoint)
+            {
+                match.Report(FindingCodes.UnimplementedField, "context", $"{match.Path}.context WAYPOINT is not implemented (the mesh has no waypoint proxies); this patch is ignored");
+                applies = false;
+                if (new[] { "listener", "routeConfiguration", "cluster" }.FirstOrDefault(match.Has) is { } other)
+                {
+                    match.Report(FindingCodes.InvalidValue, other, $"{match.Path}: context WAYPOINT matches only with waypoint, not {other}");
+                }
+            }
+            else if (match.Has("waypoint"))
+            {
+                match.Report(FindingCodes.InvalidValue, "waypoint", $"{match.Path}.waypoint is only allowed when the context is WAYPOINT");
+            }
+
+            match.Object("waypoint", w =>
+            {
+                w.Int("portNumber", 1, 65535);
+                return w.Finish<object>(null);
+            });
             if (match.Object("listener") is { } listener)
             {
                 // An HTTP filter is inserted into the HTTP connection manager; a match on another network filter finds none.

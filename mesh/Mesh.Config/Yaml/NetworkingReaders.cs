@@ -1,21 +1,53 @@
+using System.Net;
 using Mesh.Config.Diagnostics;
 using Mesh.Config.Model;
 using Mesh.Config.Model.Networking;
+using Mesh.Config.Validation;
 
 namespace Mesh.Config.Yaml;
 
 /// <summary>Reads the <c>networking.istio.io</c> kinds from YAML, field by field, with Istio's rules.</summary>
 internal static partial class NetworkingReaders
 {
-    public static VirtualService VirtualService(YamlObject spec, ResourceMeta meta) => spec.Finish(new VirtualService
+    public static VirtualService VirtualService(YamlObject spec, ResourceMeta meta)
     {
-        Metadata = meta,
-        Source = spec.Span,
-        Hosts = spec.Strings("hosts"),
-        Gateways = spec.Strings("gateways"),
-        Http = spec.List("http", HttpRoute),
-        ExportTo = ExportToList(spec, serviceEntry: false),
-    })!;
+        var gateways = spec.Strings("gateways");
+        // Bound to the mesh when no gateway is named, or when "mesh" is among them (Istio's isGateway).
+        var atGateway = gateways.Count > 0 && gateways.Any(g => g != "mesh");
+        var boundToMesh = gateways.Count == 0 || gateways.Contains("mesh");
+        var service = new VirtualService
+        {
+            Metadata = meta,
+            Source = spec.Span,
+            Hosts = spec.Strings("hosts", h => IstioRules.VirtualServiceHost(h, boundToMesh)),
+            Gateways = gateways,
+            Http = spec.List("http", HttpRoute),
+            ExportTo = ExportToList(spec, serviceEntry: false),
+        };
+
+        if (!spec.Has("http") && !spec.Has("tcp") && !spec.Has("tls"))
+        {
+            spec.Context.Report(FindingCodes.MissingField, spec.Span, "http, tcp or tls must be provided in a VirtualService");
+        }
+
+        if (!atGateway)
+        {
+            // Istio: JWT claim based routing is only supported at a gateway, where the RequestAuthentication runs first.
+            foreach (var match in service.Http.SelectMany(r => r.Match))
+            {
+                foreach (var (name, value) in match.Headers.Concat(match.WithoutHeaders))
+                {
+                    if (IstioRules.IsClaim(name))
+                    {
+                        spec.Context.Report(FindingCodes.InvalidValue, value.Source,
+                            $"routing on the JWT claim '{name}' is only supported for a VirtualService bound to a gateway, not the mesh");
+                    }
+                }
+            }
+        }
+
+        return spec.Finish(service)!;
+    }
 
     public static DestinationRule DestinationRule(YamlObject spec, ResourceMeta meta) => spec.Finish(new DestinationRule
     {
@@ -25,41 +57,118 @@ internal static partial class NetworkingReaders
         TrafficPolicy = spec.Object("trafficPolicy", TrafficPolicy),
         Subsets = spec.List("subsets", Subset),
         ExportTo = ExportToList(spec, serviceEntry: false),
-        WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(o.StringMap("matchLabels"))),
+        WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(SelectorLabels(o, "matchLabels"))),
     })!;
 
-    public static Gateway Gateway(YamlObject spec, ResourceMeta meta) => spec.Finish(new Gateway
+    public static Gateway Gateway(YamlObject spec, ResourceMeta meta)
     {
-        Metadata = meta,
-        Source = spec.Span,
-        Selector = new WorkloadSelector(spec.StringMap("selector")),
-        Servers = spec.List("servers", GatewayServer),
-    })!;
+        var gateway = new Gateway
+        {
+            Metadata = meta,
+            Source = spec.Span,
+            Selector = new WorkloadSelector(spec.StringMap("selector")),
+            Servers = spec.List("servers", GatewayServer),
+        };
 
-    public static ServiceEntry ServiceEntry(YamlObject spec, ResourceMeta meta) => spec.Finish(new ServiceEntry
+        if (IsEmpty(spec, "servers"))
+        {
+            spec.Context.Report(FindingCodes.MissingField, spec.Span, "a Gateway must have at least one server");
+        }
+
+        // Istio: port names are unique across a Gateway's servers.
+        foreach (var duplicate in gateway.Servers.Where(s => !string.IsNullOrEmpty(s.Port.Name)).GroupBy(s => s.Port.Name).Where(g => g.Count() > 1))
+        {
+            spec.Context.Report(FindingCodes.InvalidValue, duplicate.Skip(1).First().Port.Source,
+                $"port names in a Gateway's servers must be unique: '{duplicate.Key}' is used {duplicate.Count()} times");
+        }
+
+        return spec.Finish(gateway)!;
+    }
+
+    public static ServiceEntry ServiceEntry(YamlObject spec, ResourceMeta meta)
     {
-        Metadata = meta,
-        Source = spec.Span,
-        Hosts = spec.Strings("hosts"),
-        Addresses = spec.Strings("addresses"),
-        Ports = spec.List("ports", ServicePort),
-        Location = spec.Enum<ServiceEntryLocation>("location") ?? ServiceEntryLocation.MeshExternal,
-        Resolution = spec.Enum<ServiceEntryResolution>("resolution") ?? ServiceEntryResolution.None,
-        Endpoints = spec.List("endpoints", WorkloadEntry),
-        WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(o.StringMap("labels"))),
-        ExportTo = ExportToList(spec, serviceEntry: true),
-    })!;
+        var entry = new ServiceEntry
+        {
+            Metadata = meta,
+            Source = spec.Span,
+            Hosts = spec.Strings("hosts", h => h == "*" ? "a ServiceEntry host cannot be the wildcard '*'" : IPAddress.TryParse(h, out _) ? null : IstioRules.WildcardDomain(h)),
+            Addresses = spec.Strings("addresses", IstioRules.IpOrCidr),
+            Ports = spec.List("ports", ServicePort),
+            Location = spec.Enum<ServiceEntryLocation>("location") ?? ServiceEntryLocation.MeshExternal,
+            Resolution = spec.Enum<ServiceEntryResolution>("resolution") ?? ServiceEntryResolution.None,
+            Endpoints = spec.List("endpoints", WorkloadEntry),
+            WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(SelectorLabels(o, "labels"))),
+            ExportTo = ExportToList(spec, serviceEntry: true),
+        };
+
+        if (IsEmpty(spec, "hosts"))
+        {
+            spec.Context.Report(FindingCodes.MissingField, spec.Span, "spec.hosts is required: a ServiceEntry names at least one host");
+        }
+
+        // The rules Istio's CRD states for the whole spec (its x-kubernetes-validations).
+        if (spec.Has("workloadSelector") && spec.Has("endpoints"))
+        {
+            spec.Report(FindingCodes.InvalidValue, "endpoints", "spec: only one of workloadSelector or endpoints can be set");
+        }
+
+        if (entry.Addresses.Any(a => a.Contains('/')) && entry.Resolution is not (ServiceEntryResolution.None or ServiceEntryResolution.Static))
+        {
+            spec.Report(FindingCodes.InvalidValue, "addresses", "spec.addresses: CIDR addresses are allowed only with resolution NONE or STATIC");
+        }
+
+        if (entry.Resolution == ServiceEntryResolution.None && spec.Has("endpoints"))
+        {
+            spec.Report(FindingCodes.InvalidValue, "endpoints", "spec.endpoints: resolution NONE (the default) cannot have endpoints; set resolution STATIC or DNS");
+        }
+
+        if (entry.Resolution == ServiceEntryResolution.DnsRoundRobin && entry.Endpoints.Count > 1)
+        {
+            spec.Report(FindingCodes.InvalidValue, "endpoints", "spec.endpoints: resolution DNS_ROUND_ROBIN cannot have more than one endpoint");
+        }
+
+        foreach (var duplicate in entry.Ports.GroupBy(p => p.Number).Where(g => g.Key > 0 && g.Count() > 1))
+        {
+            spec.Context.Report(FindingCodes.InvalidValue, duplicate.Skip(1).First().Source, $"spec.ports: port number {duplicate.Key} cannot be used twice");
+        }
+
+        foreach (var duplicate in entry.Ports.Where(p => !string.IsNullOrEmpty(p.Name)).GroupBy(p => p.Name).Where(g => g.Count() > 1))
+        {
+            spec.Context.Report(FindingCodes.InvalidValue, duplicate.Skip(1).First().Source, $"spec.ports: port name '{duplicate.Key}' cannot be used twice");
+        }
+
+        return spec.Finish(entry)!;
+    }
+
+    /// <summary>Workload-selector labels as Istio's CRDs allow them: no empty key, and no wildcard in a key or a value.</summary>
+    internal static IReadOnlyDictionary<string, string> SelectorLabels(YamlObject o, string key)
+    {
+        var labels = o.StringMap(key);
+        foreach (var (name, value) in labels)
+        {
+            var problem = name.Length == 0 ? "a label key must not be empty"
+                : name.Contains('*') ? $"the wildcard in label key '{name}' is not supported in a selector"
+                : value.Contains('*') ? $"the wildcard in label value '{name}: {value}' is not supported in a selector"
+                : null;
+            if (problem is not null)
+            {
+                o.Report(FindingCodes.InvalidValue, key, $"{o.Path}.{key}: {problem}");
+            }
+        }
+
+        return labels;
+    }
 
     public static Sidecar Sidecar(YamlObject spec, ResourceMeta meta) => spec.Finish(new Sidecar
     {
         Metadata = meta,
         Source = spec.Span,
-        WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(o.StringMap("labels"))),
+        WorkloadSelector = spec.Object("workloadSelector", o => new WorkloadSelector(SelectorLabels(o, "labels"))),
         Egress = spec.List("egress", o => o.Finish(new SidecarEgress
         {
             Source = o.Span,
             Port = o.Object("port", ServicePort),
-            Hosts = o.Strings("hosts"),
+            Hosts = o.Strings("hosts", h => IstioRules.NamespaceSlashHost(h, gateway: false)),
         })),
         OutboundTrafficPolicy = spec.Object("outboundTrafficPolicy") is { } policy
             ? policy.Finish(policy.Enum<OutboundTrafficPolicyMode>("mode"))
@@ -88,7 +197,13 @@ internal static partial class NetworkingReaders
                 : Missing<HttpMirrorPolicy>(m, "destination")),
             CorsPolicy = o.Object("corsPolicy", Cors),
             Headers = o.Object("headers", Headers),
+            Delegate = o.Object("delegate", d => d.Finish(d.String("name", required: true) is { } name ? $"{d.String("namespace") ?? o.Context.Namespace}/{name}" : null)),
         };
+        if (o.Has("mirror") && o.Has("mirrors"))
+        {
+            o.Report(FindingCodes.InvalidValue, "mirrors", $"{o.Path}: only one of mirror or mirrors can be set");
+        }
+
         return o.Finish(route)!;
     }
 
@@ -100,12 +215,12 @@ internal static partial class NetworkingReaders
         Source = o.Span,
         Name = o.String("name"),
         Uri = o.Object("uri", StringMatch),
-        Scheme = o.Object("scheme", StringMatch),
-        Method = o.Object("method", StringMatch),
-        Authority = o.Object("authority", StringMatch),
-        Headers = o.Map("headers", PresenceOrMatch),
+        Scheme = o.Object("scheme", NonEmptyStringMatch),
+        Method = o.Object("method", NonEmptyStringMatch),
+        Authority = o.Object("authority", NonEmptyStringMatch),
+        Headers = HeaderMatches(o, "headers"),
         QueryParams = o.Map("queryParams", PresenceOrMatch),
-        WithoutHeaders = o.Map("withoutHeaders", PresenceOrMatch),
+        WithoutHeaders = HeaderMatches(o, "withoutHeaders"),
         Port = o.Int("port", 1, 65535),
         SourceLabels = o.StringMap("sourceLabels"),
         Gateways = o.Strings("gateways"),
@@ -115,7 +230,35 @@ internal static partial class NetworkingReaders
 
     /// <summary>A header or query match; <c>{}</c> means "present with any value", which is a prefix match on "".</summary>
     private static StringMatch? PresenceOrMatch(YamlObject o) =>
-        o.Has("exact") || o.Has("prefix") || o.Has("regex") ? StringMatch(o) : new StringMatch(StringMatchKind.Prefix, "", o.Span);
+        o.Has("exact") || o.Has("prefix") || o.Has("regex") ? NonEmptyStringMatch(o) : new StringMatch(StringMatchKind.Prefix, "", o.Span);
+
+    /// <summary>Header matches, each named as Istio's ValidateHTTPHeaderNameOrJwtClaimRoute allows.</summary>
+    private static IReadOnlyDictionary<string, StringMatch> HeaderMatches(YamlObject o, string key)
+    {
+        var matches = o.Map(key, PresenceOrMatch);
+        foreach (var name in matches.Keys)
+        {
+            if (IstioRules.HeaderNameOrClaim(name) is { } problem)
+            {
+                o.Context.Report(FindingCodes.InvalidValue, matches[name].Source, $"{o.Path}.{key}: {problem}");
+            }
+        }
+
+        return matches;
+    }
+
+    /// <summary>A string match where Istio refuses an empty prefix (everything but uri and CORS origins).</summary>
+    private static StringMatch? NonEmptyStringMatch(YamlObject o)
+    {
+        var match = StringMatch(o);
+        if (match is { Kind: StringMatchKind.Prefix, Value.Length: 0 })
+        {
+            o.Report(FindingCodes.InvalidValue, "prefix", $"{o.Path}.prefix: a prefix string match should not be empty");
+            return null;
+        }
+
+        return match;
+    }
 
     internal static StringMatch? StringMatch(YamlObject o)
     {
@@ -320,7 +463,7 @@ internal static partial class NetworkingReaders
     private static Subset Subset(YamlObject o) => o.Finish(new Subset
     {
         Source = o.Span,
-        Name = o.String("name", required: true) ?? "",
+        Name = o.String("name", IstioRules.SubsetName, required: true) ?? "",
         Labels = o.StringMap("labels"),
         TrafficPolicy = o.Object("trafficPolicy", TrafficPolicy),
     })!;
@@ -364,6 +507,28 @@ internal static partial class NetworkingReaders
                 UseSourceIp = h.Bool("useSourceIp") ?? false,
             })),
         };
+
+        // warmup is not implemented (the field table says so); its values are still checked as Istio checks them.
+        o.Object("warmup", w =>
+        {
+            w.Duration("duration");
+            if (!w.Has("duration"))
+            {
+                w.Report(FindingCodes.MissingField, "duration", $"{w.Path}.duration is required");
+            }
+
+            if (w.Double("minimumPercent") is { } minimum and (< 0 or > 100))
+            {
+                w.Report(FindingCodes.PercentageOutOfRange, "minimumPercent", $"{w.Path}.minimumPercent is {minimum}; it must be between 0 and 100");
+            }
+
+            if (w.Double("aggression") is < 0 and var aggression)
+            {
+                w.Report(FindingCodes.InvalidValue, "aggression", $"{w.Path}.aggression is {aggression}; it cannot be negative");
+            }
+
+            return w.Finish<object>(null);
+        });
 
         if (settings.Simple is not null && settings.ConsistentHash is not null)
         {
@@ -424,13 +589,53 @@ internal static partial class NetworkingReaders
         InsecureSkipVerify = o.Bool("insecureSkipVerify"),
     })!;
 
-    private static GatewayServer? GatewayServer(YamlObject o) => o.Object("port", ServicePort) is not { } port
-        ? Missing<GatewayServer>(o, "port")
-        : o.Finish(new GatewayServer
+    private static GatewayServer? GatewayServer(YamlObject o)
+    {
+        if (o.Object("port", ServicePort) is not { } port)
+        {
+            return Missing<GatewayServer>(o, "port");
+        }
+
+        var server = ReadGatewayServer(o, port);
+        if (IsEmpty(o, "hosts"))
+        {
+            o.Report(FindingCodes.MissingField, "hosts", $"{o.Path}: a server must have at least one host");
+        }
+
+        if (string.IsNullOrEmpty(port.Name))
+        {
+            o.Context.Report(FindingCodes.MissingField, port.Source, $"{o.Path}.port.name must be set");
+        }
+
+        // Istio's validateServer: HTTPS and TLS need TLS settings; a plain HTTP port may carry only a redirect or
+        // passthrough, and other protocols none.
+        var protocol = port.Protocol?.ToUpperInvariant();
+        var isTls = protocol is "HTTPS" or "TLS";
+        var isHttp = protocol is "HTTP" or "HTTP2" or "GRPC" or "GRPC-WEB" or "HTTP_PROXY";
+        if (isTls && server.Tls is null && !o.Has("tls"))
+        {
+            o.Report(FindingCodes.MissingField, "port", $"{o.Path}: a server must have TLS settings for the {port.Protocol} protocol");
+        }
+        else if (!isTls && protocol is not null && server.Tls is { } tls)
+        {
+            var passthrough = tls.Mode is null or ServerTlsMode.Passthrough or ServerTlsMode.AutoPassthrough &&
+                tls.CaCertificates is null && tls.PrivateKey is null && tls.ServerCertificate is null;
+            if (!isHttp || !passthrough)
+            {
+                o.Report(FindingCodes.InvalidValue, "tls", isHttp
+                    ? $"{o.Path}: a plain-text HTTP server cannot have TLS settings (only httpsRedirect)"
+                    : $"{o.Path}: a server cannot have TLS settings for a port that is not HTTPS or TLS");
+            }
+        }
+
+        return o.Finish(server);
+    }
+
+    private static GatewayServer ReadGatewayServer(YamlObject o, ServicePort port) => new GatewayServer
     {
         Source = o.Span,
         Port = port,
-        Hosts = o.Strings("hosts"),
+        Hosts = o.Strings("hosts", h => IstioRules.NamespaceSlashHost(h, gateway: true)),
         Tls = o.Object("tls", t => t.Finish(new ServerTlsSettings
         {
             Source = t.Span,
@@ -445,7 +650,7 @@ internal static partial class NetworkingReaders
             MaxProtocolVersion = t.String("maxProtocolVersion"),
         })),
         Name = o.String("name"),
-    })!;
+    };
 
     /// <summary>
     /// Istio's exportTo rules: <c>.</c>, <c>*</c> or namespace names, no duplicates, <c>*</c> alone; <c>~</c> (none)
@@ -515,11 +720,17 @@ internal static partial class NetworkingReaders
         Source = o.Span,
         Number = o.Int("number", 1, 65535) ?? (o.Has("number") ? 0 : MissingPort(o, "number")),
         Name = o.String("name"),
-        Protocol = o.String("protocol"),
+        Protocol = o.String("protocol", Protocol),
         TargetPort = o.Int("targetPort", 1, 65535),
     })!;
 
-    private static WorkloadEntrySpec WorkloadEntry(YamlObject o)
+    /// <summary>Istio's protocol.Parse, which ignores case.</summary>
+    private static string? Protocol(string protocol) =>
+        protocol.ToUpperInvariant() is "HTTP" or "HTTPS" or "HTTP2" or "HTTP_PROXY" or "GRPC" or "GRPC-WEB" or "TCP" or "TLS" or "UDP" or "MONGO" or "REDIS" or "MYSQL"
+            ? null
+            : $"'{protocol}' is not a protocol; use HTTP, HTTPS, HTTP2, GRPC, GRPC-WEB, TCP, TLS, MONGO, REDIS, MYSQL or UDP";
+
+    internal static WorkloadEntrySpec WorkloadEntry(YamlObject o)
     {
         var ports = new Dictionary<string, int>();
         if (o.Object("ports") is { } portsObject)
@@ -536,10 +747,26 @@ internal static partial class NetworkingReaders
             portsObject.Finish<object>(null);
         }
 
+        var address = o.String("address", EndpointAddress);
+        if (address is null && !o.Has("address") && !o.Has("network"))
+        {
+            o.Context.Report(FindingCodes.MissingField, o.Span, $"{o.Path}.address is required");
+        }
+
+        if (address is not null && address.StartsWith("unix://", StringComparison.Ordinal) && ports.Count > 0)
+        {
+            o.Report(FindingCodes.InvalidValue, "ports", $"{o.Path}.ports: a Unix domain socket address may not have ports");
+        }
+
+        foreach (var name in ports.Keys.Where(n => !PortName().IsMatch(n)))
+        {
+            o.Report(FindingCodes.InvalidValue, "ports", $"{o.Path}.ports: '{name}' is not a port name (a DNS label: letters, digits and '-', under 63 characters)");
+        }
+
         return o.Finish(new WorkloadEntrySpec
         {
             Source = o.Span,
-            Address = o.String("address") ?? "",
+            Address = address ?? "",
             Ports = ports,
             Labels = o.StringMap("labels"),
             ServiceAccount = o.String("serviceAccount"),
@@ -548,6 +775,27 @@ internal static partial class NetworkingReaders
     }
 
     private static IEnumerable<string> PortNames(YamlObject o) => o.Keys;
+
+    /// <summary>Istio's rules for a Unix domain socket address (<c>unix:///path</c> or <c>unix://@abstract</c>).</summary>
+    private static string? EndpointAddress(string address)
+    {
+        if (!address.StartsWith("unix://", StringComparison.Ordinal))
+        {
+            return address.Length == 0 ? "an address cannot be empty" : null;
+        }
+
+        var path = address["unix://".Length..];
+        return path.StartsWith('@') ? (path.Length > 1 ? null : "an abstract socket needs a name")
+            : !path.StartsWith('/') ? $"'{address}': a Unix domain socket must be an absolute path or an abstract socket"
+            : path.EndsWith('/') ? $"'{address}': a Unix domain socket may not be a directory"
+            : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z0-9]([-a-zA-Z0-9]{0,60}[a-zA-Z0-9])?$")]
+    private static partial System.Text.RegularExpressions.Regex PortName();
+
+    /// <summary>Whether a list is absent or empty (what Istio's <c>len(x) == 0</c> refuses).</summary>
+    private static bool IsEmpty(YamlObject o, string key) => o.Node(key) is null or YamlDotNet.RepresentationModel.YamlSequenceNode { Children.Count: 0 };
 
     private static T? Missing<T>(YamlObject o, string key) where T : class
     {

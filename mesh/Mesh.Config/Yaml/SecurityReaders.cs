@@ -1,11 +1,12 @@
 using Mesh.Config.Diagnostics;
 using Mesh.Config.Model;
 using Mesh.Config.Model.Security;
+using Mesh.Config.Validation;
 
 namespace Mesh.Config.Yaml;
 
 /// <summary>Reads the <c>security.istio.io</c> kinds from YAML.</summary>
-internal static class SecurityReaders
+internal static partial class SecurityReaders
 {
     public static PeerAuthentication PeerAuthentication(YamlObject spec, ResourceMeta meta)
     {
@@ -25,14 +26,25 @@ internal static class SecurityReaders
                 }
             }
 
+            if (!ports.Keys.Any())
+            {
+                spec.Report(FindingCodes.InvalidValue, "portLevelMtls", "spec.portLevelMtls must have at least one port");
+            }
+
             ports.Finish<object>(null);
+        }
+
+        var selector = Selector(spec, "selector");
+        if (spec.Has("portLevelMtls") && selector is not { Labels.Count: > 0 })
+        {
+            spec.Report(FindingCodes.MissingField, "portLevelMtls", "spec.portLevelMtls requires a selector with matchLabels (a namespace- or mesh-wide policy has no ports)");
         }
 
         return spec.Finish(new PeerAuthentication
         {
             Metadata = meta,
             Source = spec.Span,
-            Selector = Selector(spec, "selector"),
+            Selector = selector,
             Mtls = spec.Object("mtls") is { } mtls ? mtls.Finish(mtls.Enum<MutualTlsMode>("mode") ?? MutualTlsMode.Unset) : null,
             PortLevelMtls = portLevel,
         })!;
@@ -48,6 +60,7 @@ internal static class SecurityReaders
             Action = spec.Enum<AuthorizationAction>("action") ?? AuthorizationAction.Allow,
             Rules = spec.List("rules", Rule),
         };
+        TargetRefs(spec);
 
         if (policy.Action == AuthorizationAction.Custom)
         {
@@ -57,55 +70,155 @@ internal static class SecurityReaders
         return spec.Finish(policy)!;
     }
 
-    public static RequestAuthentication RequestAuthentication(YamlObject spec, ResourceMeta meta) => spec.Finish(new RequestAuthentication
+    public static RequestAuthentication RequestAuthentication(YamlObject spec, ResourceMeta meta)
     {
-        Metadata = meta,
-        Source = spec.Span,
-        Selector = Selector(spec, "selector"),
-        JwtRules = spec.List("jwtRules", j => j.Finish(new JwtRule
+        var authentication = new RequestAuthentication
+        {
+            Metadata = meta,
+            Source = spec.Span,
+            Selector = Selector(spec, "selector"),
+            JwtRules = spec.List("jwtRules", JwtRule),
+        };
+        TargetRefs(spec);
+        return spec.Finish(authentication)!;
+    }
+
+    private static JwtRule JwtRule(YamlObject j)
+    {
+        var rule = new JwtRule
         {
             Source = j.Span,
-            Issuer = j.String("issuer", required: true) ?? "",
-            Audiences = j.Strings("audiences"),
+            Issuer = j.String("issuer", IstioRules.NotEmpty, required: true) ?? "",
+            Audiences = j.Strings("audiences", IstioRules.NotEmpty),
             Jwks = j.String("jwks"),
-            JwksUri = j.String("jwksUri"),
-            FromHeaders = j.List("fromHeaders", h => h.Finish(new JwtHeader(h.String("name", required: true) ?? "", h.String("prefix")))),
-            FromParams = j.Strings("fromParams"),
+            JwksUri = j.String("jwksUri", IstioRules.Url) ?? j.String("jwks_uri", IstioRules.Url),
+            FromHeaders = j.List("fromHeaders", h => h.Finish(new JwtHeader(h.String("name", IstioRules.NotEmpty, required: true) ?? "", h.String("prefix")))),
+            FromParams = j.Strings("fromParams", IstioRules.NotEmpty),
             OutputPayloadToHeader = j.String("outputPayloadToHeader"),
             ForwardOriginalToken = j.Bool("forwardOriginalToken") ?? false,
-            OutputClaimToHeaders = j.List("outputClaimToHeaders", h => h.Finish(new ClaimToHeader(h.String("header", required: true) ?? "", h.String("claim", required: true) ?? ""))),
-        })),
-    })!;
+            OutputClaimToHeaders = j.List("outputClaimToHeaders", h => h.Finish(new ClaimToHeader(
+                h.String("header", OutputHeaderName, required: true) ?? "", h.String("claim", IstioRules.NotEmpty, required: true) ?? ""))),
+        };
+
+        // Not implemented (the field table says so), and still checked as Istio's CRD checks them.
+        j.Strings("fromCookies", IstioRules.NotEmpty);
+        j.Strings("spaceDelimitedClaims", IstioRules.NotEmpty);
+        j.Duration("timeout");
+        j.Enum<JwtPresence>("presence");
+        if (new[] { "jwks", "jwksUri", "jwks_uri" }.Count(j.Has) > 1)
+        {
+            j.Report(FindingCodes.InvalidValue, "jwks", $"{j.Path}: only one of jwks or jwksUri can be set");
+        }
+
+        return j.Finish(rule)!;
+    }
+
+    private static string? OutputHeaderName(string name) =>
+        name.Length == 0 ? "a header name cannot be empty"
+        : name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? null
+        : $"'{name}' is not a header name the claim can be copied to (letters, digits, '-' and '_')";
+
+    /// <summary>
+    /// Policy attachment (targetRef/targetRefs) is not implemented, and still checked as Istio's CRDs check it: one
+    /// of targetRef, targetRefs or selector; kind and name required; no reference into another namespace.
+    /// </summary>
+    internal static void TargetRefs(YamlObject spec)
+    {
+        var set = new[] { "selector", "targetRef", "targetRefs" }.Where(spec.Has).ToArray();
+        if (set.Length > 1)
+        {
+            spec.Report(FindingCodes.InvalidValue, set[1], $"spec: only one of targetRefs or selector can be set, not {string.Join(" and ", set)}");
+        }
+
+        spec.Object("targetRef", TargetRef);
+        spec.List("targetRefs", TargetRef);
+    }
+
+    private static object? TargetRef(YamlObject o)
+    {
+        o.String("group", g => g.Length == 0 || GroupName().IsMatch(g) ? null : $"'{g}' is not an API group");
+        o.String("kind", k => KindName().IsMatch(k) ? null : $"'{k}' is not a kind", required: true);
+        o.String("name", IstioRules.NotEmpty, required: true);
+        o.String("namespace", n => n.Length == 0 ? null : "cross-namespace references are not supported");
+        return o.Finish<object>(null);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial System.Text.RegularExpressions.Regex GroupName();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$")]
+    private static partial System.Text.RegularExpressions.Regex KindName();
+
+    private enum JwtPresence
+    {
+        Optional,
+        Required,
+    }
 
     private static WorkloadSelector? Selector(YamlObject spec, string key) =>
-        spec.Object(key) is { } selector ? selector.Finish(new WorkloadSelector(selector.StringMap("matchLabels"))) : null;
+        spec.Object(key) is { } selector ? selector.Finish(new WorkloadSelector(NetworkingReaders.SelectorLabels(selector, "matchLabels"))) : null;
 
     private static AuthorizationRule Rule(YamlObject o) => o.Finish(new AuthorizationRule
     {
         Source = o.Span,
-        From = o.List("from", f => f.Object("source", s => s.Finish(new RuleSource
-        {
-            Principals = s.Strings("principals"),
-            NotPrincipals = s.Strings("notPrincipals"),
-            RequestPrincipals = s.Strings("requestPrincipals"),
-            NotRequestPrincipals = s.Strings("notRequestPrincipals"),
-            Namespaces = s.Strings("namespaces"),
-            NotNamespaces = s.Strings("notNamespaces"),
-            IpBlocks = s.Strings("ipBlocks"),
-            NotIpBlocks = s.Strings("notIpBlocks"),
-        }))),
+        From = o.List("from", f => f.Object("source", Source)),
         To = o.List("to", t => t.Object("operation", op => op.Finish(new RuleOperation
         {
-            Hosts = op.Strings("hosts"),
-            NotHosts = op.Strings("notHosts"),
-            Ports = op.Strings("ports"),
-            NotPorts = op.Strings("notPorts"),
-            Methods = op.Strings("methods"),
-            NotMethods = op.Strings("notMethods"),
-            Paths = op.Strings("paths"),
-            NotPaths = op.Strings("notPaths"),
+            Hosts = op.Strings("hosts", IstioRules.NotEmpty),
+            NotHosts = op.Strings("notHosts", IstioRules.NotEmpty),
+            Ports = op.Strings("ports", IstioRules.PortText),
+            NotPorts = op.Strings("notPorts", IstioRules.PortText),
+            Methods = op.Strings("methods", IstioRules.NotEmpty),
+            NotMethods = op.Strings("notMethods", IstioRules.NotEmpty),
+            Paths = op.Strings("paths", IstioRules.NotEmpty),
+            NotPaths = op.Strings("notPaths", IstioRules.NotEmpty),
         }))),
-        When = o.List("when", w => w.Finish(new RuleCondition(
-            w.String("key", required: true) ?? "", w.Strings("values"), w.Strings("notValues"), w.Span))),
+        When = o.List("when", Condition),
     })!;
+
+    private static RuleSource Source(YamlObject s)
+    {
+        var source = new RuleSource
+        {
+            Principals = s.Strings("principals", IstioRules.NotEmpty),
+            NotPrincipals = s.Strings("notPrincipals", IstioRules.NotEmpty),
+            RequestPrincipals = s.Strings("requestPrincipals", IstioRules.NotEmpty),
+            NotRequestPrincipals = s.Strings("notRequestPrincipals", IstioRules.NotEmpty),
+            Namespaces = s.Strings("namespaces", IstioRules.NotEmpty),
+            NotNamespaces = s.Strings("notNamespaces", IstioRules.NotEmpty),
+            IpBlocks = s.Strings("ipBlocks", IstioRules.IpOrCidr),
+            NotIpBlocks = s.Strings("notIpBlocks", IstioRules.IpOrCidr),
+        };
+
+        // Not implemented (the field table says so), and still checked as Istio checks them.
+        s.Strings("remoteIpBlocks", IstioRules.IpOrCidr);
+        s.Strings("notRemoteIpBlocks", IstioRules.IpOrCidr);
+        s.Strings("serviceAccounts", IstioRules.NotEmpty);
+        s.Strings("notServiceAccounts", IstioRules.NotEmpty);
+        if ((s.Has("serviceAccounts") || s.Has("notServiceAccounts")) && (s.Has("namespaces") || s.Has("notNamespaces") || s.Has("principals") || s.Has("notPrincipals")))
+        {
+            s.Report(FindingCodes.InvalidValue, s.Has("serviceAccounts") ? "serviceAccounts" : "notServiceAccounts",
+                $"{s.Path}: serviceAccounts cannot be set together with namespaces or principals");
+        }
+
+        return s.Finish(source)!;
+    }
+
+    /// <summary>A <c>when</c> condition: a key Istio knows, with values of the key's type (IPs, ports).</summary>
+    private static RuleCondition Condition(YamlObject w)
+    {
+        var key = w.String("key", IstioRules.ConditionKey, required: true) ?? "";
+        if (key.StartsWith("experimental.", StringComparison.Ordinal))
+        {
+            w.Report(FindingCodes.UnimplementedField, "key", $"{w.Path}.key '{key}' (Envoy filter metadata) is not implemented; the condition never holds");
+        }
+
+        Func<string, string?> rule = key switch
+        {
+            "source.ip" or "remote.ip" or "destination.ip" => IstioRules.IpOrCidr,
+            "destination.port" => IstioRules.PortText,
+            _ => IstioRules.NotEmpty,
+        };
+        return w.Finish(new RuleCondition(key, w.Strings("values", rule), w.Strings("notValues", rule), w.Span))!;
+    }
 }

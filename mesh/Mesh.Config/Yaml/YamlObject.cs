@@ -69,6 +69,27 @@ internal sealed partial class YamlObject
     public IReadOnlyList<string> Strings(string key) =>
         Node(key) is { } node ? Sequence(node, $"{Path}.{key}", (n, p) => AsString(n, p)) : [];
 
+    /// <summary>Reads a list of strings and checks each with an Istio rule, reporting MESH111 at an item it refuses.</summary>
+    public IReadOnlyList<string> Strings(string key, Func<string, string?> rule) =>
+        Node(key) is { } node
+            ? Sequence(node, $"{Path}.{key}", (n, p) => AsString(n, p) is { } value && Check(n, p, value, rule) ? value : null)
+            : [];
+
+    /// <summary>Reads a string and checks it with an Istio rule, reporting MESH111 at the value when it refuses it.</summary>
+    public string? String(string key, Func<string, string?> rule, bool required = false) =>
+        String(key, required) is { } value && Check(Find(key)!, $"{Path}.{key}", value, rule) ? value : null;
+
+    private bool Check(YamlNode node, string path, string value, Func<string, string?> rule)
+    {
+        if (rule(value) is not { } problem)
+        {
+            return true;
+        }
+
+        Context.Report(FindingCodes.InvalidValue, node, $"{path}: {problem}");
+        return false;
+    }
+
     public IReadOnlyDictionary<string, string> StringMap(string key)
     {
         var node = Node(key);
@@ -174,6 +195,13 @@ internal sealed partial class YamlObject
         if (!Durations.TryParse(text, out var value))
         {
             Context.Report(FindingCodes.InvalidDuration, node, $"{Path}.{key} '{text}' is not a duration; write e.g. 1.5s, 300ms or 1m");
+            return null;
+        }
+
+        if (value.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        {
+            // Istio's ValidateDuration: "only durations to ms precision are supported".
+            Context.Report(FindingCodes.InvalidDuration, node, $"{Path}.{key} '{text}' is finer than a millisecond; Istio supports durations to ms precision only");
             return null;
         }
 

@@ -241,6 +241,7 @@ public static class AdminApi
         column = finding.Source.Column,
         message = finding.Message,
         resource = finding.Resource,
+        istioCode = finding.IstioCode,
         text = finding.ToString(),
     };
 }

@@ -15,7 +15,7 @@ public sealed class ConfigFolderTests : IDisposable
 {
     private const string Details = "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: details}\nspec:\n  host: details\n";
     private const string Reviews = "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec:\n  host: reviews\n";
-    private const string HalfSaved = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ratings}\nspec:\n  hosts: [ratings\n";
+    private const string HalfSaved = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ratings}\nspec:\n  http: [{route: [{destination: {host: ratings}}]}]\n  hosts: [ratings\n";
 
     private readonly TempDirectory _folder = new();
     private readonly TempDirectory _state = new();
@@ -33,7 +33,7 @@ public sealed class ConfigFolderTests : IDisposable
         Assert.Equal(["DestinationRule/default/details"], store.Current.Resources.Select(r => r.Key));
         var finding = Assert.Single(store.Status.RejectedFindings);
         Assert.Equal(("MESH101", true), (finding.Code, finding.Source.File.EndsWith("ratings.yaml", StringComparison.Ordinal)));
-        Assert.Equal(6, finding.Source.Line);
+        Assert.Equal(7, finding.Source.Line);
     }
 
     [Fact]

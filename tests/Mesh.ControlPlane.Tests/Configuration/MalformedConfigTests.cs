@@ -42,8 +42,8 @@ public sealed class MalformedConfigTests : IAsyncLifetime
         _config.Write("gateway.yaml", GatewayConfig("served by config two").Replace("  hosts:\n  - \"*\"\n  gateways:", "  hosts:\n  - \"*\"\n  gateway:", StringComparison.Ordinal));
 
         var status = await Eventually.Until(ConfigStatusAsync, s => s.GetProperty("lastChangeRejected").GetBoolean(), "the change to be refused");
-        var finding = status.GetProperty("rejectedFindings")[0];
-        Assert.Equal("MESH103", finding.GetProperty("code").GetString());
+        // Without its gateways the "*" host would be bound to the mesh, which Istio refuses too (MESH111): look for the typo's finding.
+        var finding = status.GetProperty("rejectedFindings").EnumerateArray().Single(f => f.GetProperty("code").GetString() == "MESH103");
         Assert.Contains("unknown field 'gateway'", finding.GetProperty("message").GetString());
         Assert.Equal("served by config one", await GetGatewayAsync());
 

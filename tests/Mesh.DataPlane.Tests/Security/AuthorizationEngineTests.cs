@@ -183,7 +183,10 @@ public class AuthorizationEngineTests
     [InlineData("source.ip", "127.0.0.0/8", true)]
     [InlineData("destination.port", "9080", true)]
     [InlineData("request.auth.claims[group]", "admins", true)]
-    [InlineData("no.such.key", "x", false)]
+    [InlineData("source.serviceAccount", "default/bookinfo-reviews", true)]
+    [InlineData("source.serviceAccount", "default/bookinfo-ratings", false)]
+    [InlineData("source.trustDomain", "cluster.local", true)]
+    [InlineData("source.trustDomain", "other.domain", false)]
     public void When_ConditionsOnRequestAttributes(string key, string value, bool allowed)
     {
         var engine = Engine($"apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {{name: when}}\nspec:\n  rules:\n  - when:\n    - key: {key}\n      values: [\"{value}\"]\n");

@@ -55,6 +55,9 @@ public sealed record HttpRoute
 
     public Headers? Headers { get; init; }
 
+    /// <summary>The VirtualService this rule delegates to (<c>namespace/name</c>); delegation is not implemented.</summary>
+    public string? Delegate { get; init; }
+
     /// <summary>True when the rule matches every request (no match block, or an empty one).</summary>
     public bool IsCatchAll => Match.Count == 0 || Match.Any(m => m.IsEmpty);
 }
