@@ -188,13 +188,14 @@ internal static partial class SecurityReaders
             NotNamespaces = s.Strings("notNamespaces", IstioRules.NotEmpty),
             IpBlocks = s.Strings("ipBlocks", IstioRules.IpOrCidr),
             NotIpBlocks = s.Strings("notIpBlocks", IstioRules.IpOrCidr),
+            RemoteIpBlocks = s.Strings("remoteIpBlocks", IstioRules.IpOrCidr),
+            NotRemoteIpBlocks = s.Strings("notRemoteIpBlocks", IstioRules.IpOrCidr),
+            ServiceAccounts = ServiceAccounts(s, "serviceAccounts"),
+            NotServiceAccounts = ServiceAccounts(s, "notServiceAccounts"),
+            TrustDomains = s.Strings("trustDomains", IstioRules.NotEmpty),
+            NotTrustDomains = s.Strings("notTrustDomains", IstioRules.NotEmpty),
         };
 
-        // Not implemented (the field table says so), and still checked as Istio checks them.
-        s.Strings("remoteIpBlocks", IstioRules.IpOrCidr);
-        s.Strings("notRemoteIpBlocks", IstioRules.IpOrCidr);
-        s.Strings("serviceAccounts", IstioRules.NotEmpty);
-        s.Strings("notServiceAccounts", IstioRules.NotEmpty);
         if ((s.Has("serviceAccounts") || s.Has("notServiceAccounts")) && (s.Has("namespaces") || s.Has("notNamespaces") || s.Has("principals") || s.Has("notPrincipals")))
         {
             s.Report(FindingCodes.InvalidValue, s.Has("serviceAccounts") ? "serviceAccounts" : "notServiceAccounts",
@@ -202,6 +203,26 @@ internal static partial class SecurityReaders
         }
 
         return s.Finish(source)!;
+    }
+
+    /// <summary>
+    /// Istio's CheckServiceAccount: at most 16 values, each <c>name</c> or <c>namespace/name</c> without a wildcard; a bare
+    /// name is the policy's namespace's, so each is kept as <c>namespace/name</c>.
+    /// </summary>
+    private static IReadOnlyList<string> ServiceAccounts(YamlObject s, string key)
+    {
+        var accounts = s.Strings(key, v =>
+            v.Length == 0 ? "an empty value is not allowed"
+            : v.Contains('*') ? $"'{v}': a wildcard is not allowed in a service account"
+            : v.Count(c => c == '/') > 1 || v.StartsWith('/') || v.EndsWith('/') ? $"'{v}' is not 'serviceAccount' or 'namespace/serviceAccount'"
+            : v.Length > 320 ? "a service account may have at most 320 characters"
+            : null);
+        if (accounts.Count > 16)
+        {
+            s.Report(FindingCodes.InvalidValue, key, $"{s.Path}.{key} may have at most 16 values, not {accounts.Count}");
+        }
+
+        return accounts.Select(a => a.Contains('/') ? a : $"{s.Context.Namespace}/{a}").ToArray();
     }
 
     /// <summary>A <c>when</c> condition: a key Istio knows, with values of the key's type (IPs, ports).</summary>

@@ -96,8 +96,17 @@ public sealed class AuthorizationEngine
         Field(source.Principals, source.NotPrincipals, request.SourcePrincipal) &&
         Field(source.RequestPrincipals, source.NotRequestPrincipals, request.RequestPrincipal) &&
         Field(source.Namespaces, source.NotNamespaces, request.SourceNamespace) &&
-        (source.IpBlocks.Count == 0 || source.IpBlocks.Any(b => ValuePatterns.InBlock(b, request.SourceIp))) &&
-        !source.NotIpBlocks.Any(b => ValuePatterns.InBlock(b, request.SourceIp));
+        Blocks(source.IpBlocks, source.NotIpBlocks, request.SourceIp) &&
+        Blocks(source.RemoteIpBlocks, source.NotRemoteIpBlocks, request.RemoteIp) &&
+        Exact(source.ServiceAccounts, source.NotServiceAccounts, request.SourceServiceAccount) &&
+        Field(source.TrustDomains, source.NotTrustDomains, request.SourceTrustDomain);
+
+    private static bool Blocks(IReadOnlyList<string> blocks, IReadOnlyList<string> notBlocks, string? address) =>
+        (blocks.Count == 0 || blocks.Any(b => ValuePatterns.InBlock(b, address))) && !notBlocks.Any(b => ValuePatterns.InBlock(b, address));
+
+    /// <summary>Service accounts match exactly (Istio allows no wildcard in them); a peer without one matches no value.</summary>
+    private static bool Exact(IReadOnlyList<string> values, IReadOnlyList<string> notValues, string? actual) =>
+        (values.Count == 0 || (actual is not null && values.Contains(actual))) && (actual is null || !notValues.Contains(actual));
 
     private static bool Matches(RuleOperation operation, AuthorizationRequest request)
     {

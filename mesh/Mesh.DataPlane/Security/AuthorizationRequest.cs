@@ -10,6 +10,18 @@ public sealed record AuthorizationRequest
 
     public string? SourceIp { get; init; }
 
+    /// <summary>
+    /// The original client's address (Istio's <c>remote.ip</c>). With no trusted proxy in front (Istio's default,
+    /// <c>numTrustedProxies: 0</c>), it is the peer's own address.
+    /// </summary>
+    public string? RemoteIp
+    {
+        get => _remoteIp ?? SourceIp;
+        init => _remoteIp = value;
+    }
+
+    private readonly string? _remoteIp;
+
     /// <summary><c>&lt;iss&gt;/&lt;sub&gt;</c> of a validated JWT; null without one.</summary>
     public string? RequestPrincipal { get; init; }
 
@@ -33,6 +45,14 @@ public sealed record AuthorizationRequest
     public Func<string, string?> Header { get; init; } = _ => null;
 
     public string? Sni { get; init; }
+
+    /// <summary>The peer's service account as <c>namespace/name</c>, Istio's <c>source.serviceAccount</c>.</summary>
+    public string? SourceServiceAccount =>
+        SourcePrincipal is { } principal && principal.Split('/') is [_, "ns", var ns, "sa", var name] ? $"{ns}/{name}" : null;
+
+    /// <summary>The trust domain of the peer's identity, Istio's <c>source.trustDomain</c>.</summary>
+    public string? SourceTrustDomain =>
+        SourcePrincipal is { } principal && principal.IndexOf('/') is > 0 and var slash ? principal[..slash] : null;
 
     /// <summary>The namespace of the source principal, Istio's <c>source.namespace</c>.</summary>
     public string? SourceNamespace =>

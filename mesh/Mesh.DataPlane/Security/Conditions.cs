@@ -40,11 +40,12 @@ internal static class Conditions
 
         return key switch
         {
-            "source.ip" or "remote.ip" => One(request.SourceIp),
+            "source.ip" => One(request.SourceIp),
+            "remote.ip" => One(request.RemoteIp),
             "source.namespace" => One(request.SourceNamespace),
             "source.principal" => One(request.SourcePrincipal),
-            "source.serviceAccount" => One(ServiceAccount(request.SourcePrincipal)),
-            "source.trustDomain" => One(request.SourcePrincipal is { } principal && principal.IndexOf('/') is > 0 and var slash ? principal[..slash] : null),
+            "source.serviceAccount" => One(request.SourceServiceAccount),
+            "source.trustDomain" => One(request.SourceTrustDomain),
             "request.auth.principal" => One(request.RequestPrincipal),
             "request.auth.audiences" => request.Audiences,
             "request.auth.presenter" => One(request.Presenter),
@@ -54,10 +55,6 @@ internal static class Conditions
             _ => null,
         };
     }
-
-    /// <summary>The <c>namespace/name</c> of a principal <c>trust-domain/ns/namespace/sa/name</c>.</summary>
-    private static string? ServiceAccount(string? principal) =>
-        principal?.Split('/') is [_, "ns", var ns, "sa", var name] ? $"{ns}/{name}" : null;
 
     private static string? Indexed(string key, string prefix) =>
         key.StartsWith(prefix, StringComparison.Ordinal) && key.EndsWith(']') ? key[prefix.Length..^1] : null;

@@ -176,6 +176,27 @@ public class AuthorizationEngineTests
     }
 
     [Theory]
+    [InlineData("serviceAccounts: [bookinfo-reviews]", true)] // a bare name is the policy's namespace's
+    [InlineData("serviceAccounts: [default/bookinfo-reviews]", true)]
+    [InlineData("serviceAccounts: [other/bookinfo-reviews]", false)]
+    [InlineData("notServiceAccounts: [bookinfo-reviews]", false)]
+    [InlineData("trustDomains: [cluster.local]", true)]
+    [InlineData("trustDomains: [\"*.local\"]", true)]
+    [InlineData("notTrustDomains: [cluster.local]", false)]
+    [InlineData("remoteIpBlocks: [127.0.0.0/8]", true)] // no trusted proxy in front: the peer's own address
+    [InlineData("notRemoteIpBlocks: [127.0.0.1]", false)]
+    public void Sources_ByServiceAccount_TrustDomain_AndRemoteIp(string field, bool allowed)
+    {
+        var engine = Engine($"apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {{name: from}}\nspec:\n  rules:\n  - from: [{{source: {{{field}}}}}]\n");
+
+        Assert.Equal(allowed, engine.Evaluate(Request(Reviews)).Allowed);
+        if (field.StartsWith("serviceAccounts", StringComparison.Ordinal) || field.StartsWith("trustDomains", StringComparison.Ordinal))
+        {
+            Assert.False(engine.Evaluate(Request(null)).Allowed, "a plaintext peer has no service account or trust domain to match");
+        }
+    }
+
+    [Theory]
     [InlineData("request.headers[x-token]", "secret", true)]
     [InlineData("request.headers[x-token]", "other", false)]
     [InlineData("source.principal", Reviews, true)]

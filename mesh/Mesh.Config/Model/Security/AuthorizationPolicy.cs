@@ -56,6 +56,21 @@ public sealed record RuleSource
     public IReadOnlyList<string> IpBlocks { get; init; } = [];
 
     public IReadOnlyList<string> NotIpBlocks { get; init; } = [];
+
+    /// <summary>Blocks for the original client's address (Istio's <c>remote.ip</c>).</summary>
+    public IReadOnlyList<string> RemoteIpBlocks { get; init; } = [];
+
+    public IReadOnlyList<string> NotRemoteIpBlocks { get; init; } = [];
+
+    /// <summary>The peer's service account as <c>namespace/name</c> (a bare name is read in the policy's namespace).</summary>
+    public IReadOnlyList<string> ServiceAccounts { get; init; } = [];
+
+    public IReadOnlyList<string> NotServiceAccounts { get; init; } = [];
+
+    /// <summary>The trust domain of the peer's identity (<c>cluster.local</c>).</summary>
+    public IReadOnlyList<string> TrustDomains { get; init; } = [];
+
+    public IReadOnlyList<string> NotTrustDomains { get; init; } = [];
 }
 
 /// <summary>What is being called.</summary>
