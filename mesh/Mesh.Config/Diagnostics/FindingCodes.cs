@@ -33,6 +33,7 @@ public static class FindingCodes
     public static readonly FindingCode MultipleSidecarsWithoutSelector = new("MESH209", "MultipleSidecarsWithoutSelector", Severity.Error, "A namespace has more than one Sidecar without a workload selector; which one applies is undefined.", "IST0111");
     public static readonly FindingCode MultipleTelemetriesWithoutSelector = new("MESH210", "MultipleTelemetriesWithoutSelector", Severity.Error, "A namespace has more than one Telemetry without a selector; which one applies is undefined.", "IST0160");
     public static readonly FindingCode ClaimRoutingWithoutRequestAuthentication = new("MESH211", "ClaimRoutingWithoutRequestAuthentication", Severity.Error, "A VirtualService routes on a JWT claim at a gateway that no RequestAuthentication covers, so the claim is never there.", "IST0149");
+    public static readonly FindingCode DelegateNotFound = new("MESH212", "DelegateNotFound", Severity.Error, "A VirtualService rule delegates to a VirtualService that does not exist or has hosts (a delegate has none).", "IST0101");
 
     public static readonly FindingCode WeightsTotalZero = new("MESH301", "WeightsTotalZero", Severity.Error, "A route's destinations all have weight 0 (weights are relative; only an all-zero total is refused, as in Istio).", "IST0106");
     public static readonly FindingCode UnreachableRule = new("MESH302", "UnreachableRule", Severity.Warning, "A rule follows a catch-all rule and can never match.", "IST0130");
@@ -44,7 +45,7 @@ public static class FindingCodes
         PercentageOutOfRange, MissingField, InvalidValue, DuplicateResource, IgnoredKind, LimitExceeded,
         SubsetNotFound, DuplicateSubset, SubsetSelectsNoWorkload, HostNotFound, GatewayNotFound,
         ConflictingVirtualServices, ConflictingDestinationRules, ConflictingGateways, MultipleSidecarsWithoutSelector,
-        MultipleTelemetriesWithoutSelector, ClaimRoutingWithoutRequestAuthentication,
+        MultipleTelemetriesWithoutSelector, ClaimRoutingWithoutRequestAuthentication, DelegateNotFound,
         WeightsTotalZero, UnreachableRule, NoRouteAction,
     ];
 }

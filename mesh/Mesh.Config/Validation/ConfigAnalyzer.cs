@@ -182,12 +182,10 @@ public static class ConfigAnalyzer
 
     private static void CheckVirtualService(VirtualService vs, ConfigSet config, HashSet<string>? knownHosts, List<Finding> findings)
     {
-        if (vs.Hosts.Count == 0)
+        if (vs.Hosts.Count == 0 && vs.Gateways.Count > 0)
         {
             // A VirtualService without hosts is a delegate, which Istio allows only without gateways.
-            findings.Add(vs.Gateways.Count > 0
-                ? FindingCodes.InvalidValue.At(vs.Source, "a VirtualService without hosts is a delegate, and a delegate must have no gateways", vs.Key)
-                : FindingCodes.UnimplementedField.At(vs.Source, "a VirtualService without hosts is a delegate; delegation is not implemented, so it routes nothing", vs.Key));
+            findings.Add(FindingCodes.InvalidValue.At(vs.Source, "a VirtualService without hosts is a delegate, and a delegate must have no gateways", vs.Key));
         }
 
         foreach (var gateway in vs.Gateways.Where(g => g != VirtualService.MeshGateway))
@@ -214,7 +212,7 @@ public static class ConfigAnalyzer
                 catchAll = i;
             }
 
-            CheckRouteAction(vs, route, i, findings);
+            CheckRouteAction(vs, route, i, config, findings);
             CheckWeights(vs, route, i, findings);
             foreach (var destination in Destinations(route))
             {
@@ -223,16 +221,25 @@ public static class ConfigAnalyzer
         }
     }
 
-    private static void CheckRouteAction(VirtualService vs, HttpRoute route, int index, List<Finding> findings)
+    private static void CheckRouteAction(VirtualService vs, HttpRoute route, int index, ConfigSet config, List<Finding> findings)
     {
         var actions = (route.Route.Count > 0 ? 1 : 0) + (route.Redirect is null ? 0 : 1) + (route.DirectResponse is null ? 0 : 1);
-        if (route.Delegate is not null)
+        if (route.Delegate is { } target)
         {
-            // A root rule hands its requests to the delegate (not implemented: the field table warns), and Istio
-            // refuses a route or redirect beside it.
+            // A root rule hands its requests to the delegate, and Istio refuses a route or redirect beside it.
             if (route.Route.Count > 0 || route.Redirect is not null)
             {
                 findings.Add(FindingCodes.InvalidValue.At(route.Source, $"http[{index}]{Named(route)} delegates, so it must not set route or redirect", vs.Key));
+            }
+
+            if (vs.Hosts.Count == 0)
+            {
+                findings.Add(FindingCodes.InvalidValue.At(route.Source, $"http[{index}]{Named(route)}: a delegate VirtualService cannot delegate again", vs.Key));
+            }
+            else if (!config.VirtualServices.Any(d => d.Hosts.Count == 0 && $"{d.Namespace}/{d.Name}" == target))
+            {
+                findings.Add(FindingCodes.DelegateNotFound.At(route.Source,
+                    $"http[{index}]{Named(route)} delegates to {target}, which is not a VirtualService without hosts; the rule would route nothing", vs.Key));
             }
         }
         else if (actions == 0)

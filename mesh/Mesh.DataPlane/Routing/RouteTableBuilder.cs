@@ -19,12 +19,14 @@ public sealed class RouteTableBuilder
     private readonly ProxyIdentity _proxy;
     private readonly Dictionary<string, ClusterConfig> _clusters = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
+    private readonly IReadOnlyList<VirtualService> _virtualServices;
 
     private RouteTableBuilder(ConfigSet config, ServiceRegistry registry, ProxyIdentity proxy)
     {
         _config = config;
         _registry = registry;
         _proxy = proxy;
+        _virtualServices = Delegation.Resolve(config.VirtualServices, _warnings);
     }
 
     /// <summary>Builds the table; problems that do not stop routing (a missing subset, an unknown host) become warnings.</summary>
@@ -163,7 +165,7 @@ public sealed class RouteTableBuilder
             var reference = $"{gateway.Namespace}/{gateway.Name}";
             var serverHosts = gateway.Servers.Where(s => s.Port.Number == port && s.Tls is not { HttpsRedirect: true, Mode: null }).SelectMany(s => s.Hosts)
                 .Select(StripNamespace).ToArray();
-            foreach (var vs in _config.VirtualServices.Where(v => v.Gateways.Any(g => GatewayReference(g, v.Namespace) == reference) && Visible(v.ExportTo, v.Namespace)))
+            foreach (var vs in _virtualServices.Where(v => v.Gateways.Any(g => GatewayReference(g, v.Namespace) == reference) && Visible(v.ExportTo, v.Namespace)))
             {
                 var domains = vs.Hosts.Where(h => serverHosts.Any(s => Hostnames.Matches(s, h) || Hostnames.Matches(h, s))).ToArray();
                 if (domains.Length == 0)
@@ -188,7 +190,7 @@ public sealed class RouteTableBuilder
     {
         VirtualService? best = null;
         var bestRank = (Precedence: int.MaxValue, Length: -1);
-        foreach (var vs in _config.VirtualServices.Where(v => (v.Gateways.Count == 0 || v.Gateways.Contains(VirtualService.MeshGateway)) && Visible(v.ExportTo, v.Namespace)))
+        foreach (var vs in _virtualServices.Where(v => (v.Gateways.Count == 0 || v.Gateways.Contains(VirtualService.MeshGateway)) && Visible(v.ExportTo, v.Namespace)))
         {
             var precedence = ExportTo.Precedence(vs.ExportTo, vs.Namespace, _proxy.Namespace);
             foreach (var pattern in vs.Hosts.Select(h => Hostnames.Qualify(h, vs.Namespace)))

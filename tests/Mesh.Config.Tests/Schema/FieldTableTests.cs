@@ -31,7 +31,6 @@ public sealed partial class FieldTableTests
         ["HttpSettings.MaxConcurrentStreams"] = [("DestinationRule", "trafficPolicy.connectionPool.http.maxConcurrentStreams")],
         ["ClientTlsSettings.InsecureSkipVerify"] = [("DestinationRule", "trafficPolicy.tls.insecureSkipVerify")],
         ["ServiceEntry.Resolution"] = [("ServiceEntry", "resolution")],
-        ["HttpRoute.Delegate"] = [("VirtualService", "http.delegate")],
     };
 
     private static string Repo

@@ -55,7 +55,7 @@ public sealed record HttpRoute
 
     public Headers? Headers { get; init; }
 
-    /// <summary>The VirtualService this rule delegates to (<c>namespace/name</c>); delegation is not implemented.</summary>
+    /// <summary>The delegate VirtualService this rule hands its requests to (<c>namespace/name</c>).</summary>
     public string? Delegate { get; init; }
 
     /// <summary>True when the rule matches every request (no match block, or an empty one).</summary>
