@@ -26,6 +26,9 @@ public sealed class RouteTable(string version, IReadOnlyDictionary<string, Liste
     /// <summary>Whether this proxy writes access logs (Istio's Telemetry <c>accessLogging</c>; on unless disabled).</summary>
     public bool AccessLogging { get; init; } = true;
 
+    /// <summary>What Telemetry <c>metrics</c> overrides make of this proxy's standard metrics.</summary>
+    public Telemetry.MetricPolicy Metrics { get; init; } = Telemetry.MetricPolicy.Standard;
+
     public Config.Model.Security.MutualTlsMode MutualTlsFor(int servicePort) =>
         InboundMutualTls.TryGetValue(servicePort, out var mode) ? mode : Config.Model.Security.MutualTlsMode.Permissive;
 

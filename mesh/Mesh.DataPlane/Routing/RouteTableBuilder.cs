@@ -69,6 +69,7 @@ public sealed class RouteTableBuilder
             Authorization = Security.AuthorizationEngine.Build(config.AuthorizationPolicies, proxy.Workload, RootNamespace),
             Jwt = Security.JwtAuthenticator.Build(config.RequestAuthentications, proxy.Workload, RootNamespace),
             AccessLogging = AccessLoggingFor(config, proxy),
+            Metrics = Telemetry.MetricPolicy.Build(config.Telemetries, proxy.Workload, RootNamespace),
             RateLimits = config.EnvoyFilters
                 .Where(f => Security.AuthorizationEngine.Applies(f.Namespace, f.WorkloadSelector, proxy.Workload, RootNamespace))
                 .SelectMany(f => f.LocalRateLimits).ToArray(),

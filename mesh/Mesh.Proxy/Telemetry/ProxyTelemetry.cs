@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Mesh.Config.Model.Telemetry;
 using Mesh.DataPlane;
 using Mesh.DataPlane.Routing;
 using Mesh.Proxy.Forwarding;
@@ -54,9 +55,51 @@ public sealed class ProxyTelemetry : IDisposable
     }
 
     /// <summary>Counts a downstream connection opening on a listener (and, when it ends, closing).</summary>
-    public void ConnectionOpened(Routing.BoundListener listener, bool tls) => _connectionsOpened.Add(1, ConnectionLabels(listener, tls));
+    public void ConnectionOpened(Routing.BoundListener listener, bool tls) =>
+        Record(_connectionsOpened, IstioMetric.TcpOpenedConnections, listener.Kind == ListenerKind.Inbound, ConnectionLabels(listener, tls), NoAttributes);
 
-    public void ConnectionClosed(Routing.BoundListener listener, bool tls) => _connectionsClosed.Add(1, ConnectionLabels(listener, tls));
+    public void ConnectionClosed(Routing.BoundListener listener, bool tls) =>
+        Record(_connectionsClosed, IstioMetric.TcpClosedConnections, listener.Kind == ListenerKind.Inbound, ConnectionLabels(listener, tls), NoAttributes);
+
+    private static readonly Func<string, string?> NoAttributes = _ => null;
+
+    /// <summary>Adds to a counter as the Telemetry overrides for this metric and side say: not at all, or with their labels.</summary>
+    private void Record(Counter<long> counter, IstioMetric metric, bool server, in TagList tags, Func<string, string?> attribute)
+    {
+        var shape = _routes.Current.Metrics.For(metric, server);
+        if (shape.IsStandard)
+        {
+            counter.Add(1, tags);
+        }
+        else if (!shape.Disabled)
+        {
+            counter.Add(1, shape.Apply(tags, attribute));
+        }
+    }
+
+    private void Record<T>(Histogram<T> histogram, IstioMetric metric, bool server, T value, in TagList tags, Func<string, string?> attribute)
+        where T : struct
+    {
+        var shape = _routes.Current.Metrics.For(metric, server);
+        if (shape.IsStandard)
+        {
+            histogram.Record(value, tags);
+        }
+        else if (!shape.Disabled)
+        {
+            histogram.Record(value, shape.Apply(tags, attribute));
+        }
+    }
+
+    /// <summary>The request attributes a tag override may name.</summary>
+    private static Func<string, string?> Attributes(HttpContext context) => name => name switch
+    {
+        "request.host" => context.Request.Host.Value,
+        "request.method" => context.Request.Method,
+        "request.path" => context.Request.Path.Value,
+        "request.scheme" => context.Request.Scheme,
+        _ => null,
+    };
 
     private TagList ConnectionLabels(Routing.BoundListener listener, bool tls) => new()
     {
@@ -73,10 +116,23 @@ public sealed class ProxyTelemetry : IDisposable
     {
         Interlocked.Decrement(ref _activeRequests);
         var tags = Labels(context, mesh);
-        _requests.Add(1, tags);
-        _duration.Record(Stopwatch.GetElapsedTime(mesh.StartTimestamp).TotalMilliseconds, tags);
-        _requestBytes.Record(requestBytes, tags);
-        _responseBytes.Record(responseBytes, tags);
+        var elapsed = Stopwatch.GetElapsedTime(mesh.StartTimestamp).TotalMilliseconds;
+        if (_routes.Current.Metrics.IsStandard)
+        {
+            _requests.Add(1, tags);
+            _duration.Record(elapsed, tags);
+            _requestBytes.Record(requestBytes, tags);
+            _responseBytes.Record(responseBytes, tags);
+        }
+        else
+        {
+            var server = mesh.Listener.Kind == ListenerKind.Inbound;
+            var attributes = Attributes(context);
+            Record(_requests, IstioMetric.RequestCount, server, tags, attributes);
+            Record(_duration, IstioMetric.RequestDuration, server, elapsed, tags, attributes);
+            Record(_requestBytes, IstioMetric.RequestSize, server, requestBytes, tags, attributes);
+            Record(_responseBytes, IstioMetric.ResponseSize, server, responseBytes, tags, attributes);
+        }
         if (_routes.Current.AccessLogging)
         {
             _accessLog.Write(AccessLog.Format(context, mesh, requestBytes, responseBytes, startTime));

@@ -26,6 +26,15 @@ public sealed class TelemetryStepDefinitions(ProxyMetricsDriver metrics, Dashboa
         Eventually($"{workload}'s sidecar to count {count} requests from {source}", async () =>
             await metrics.RequestsSinceBaselineAsync(w => w == workload, ("reporter", "destination"), ("source_workload", source)) >= count);
 
+    [Then("the requests the sidecar of {string} counted during the scenario carry no {string} label")]
+    public Task ThenTheRequestsCountedCarryNoLabel(string workload, string label) =>
+        Eventually($"{workload}'s sidecar to count requests without the {label} label", async () =>
+        {
+            var samples = await metrics.RequestSamplesSinceBaselineAsync(w => w == workload);
+            Assert.DoesNotContain(samples, s => s.Labels.ContainsKey(label));
+            return samples.Sum(s => s.Value) > 0;
+        });
+
     [Then("the trace of that request in the dashboard spans {string}")]
     public async Task ThenTheTraceOfThatRequestSpans(string services)
     {

@@ -48,3 +48,11 @@ Feature: Golden signals in Prometheus
     And routing "virtual-service-reviews-50-v3.yaml" is applied
     Then meshctl proxy-status shows every proxy SYNCED at the newest version
     And Prometheus' pilot_proxy_convergence_time counted an ACK from each of them
+
+  @fast @telemetry
+  Scenario: A Telemetry resource removes a label from istio_requests_total
+    Given the mesh is running with routing "virtual-service-all-v1.yaml"
+    And routing "telemetry-remove-request-protocol.yaml" is applied
+    When 20 requests are sent to "/productpage"
+    Then the requests the sidecar of "reviews-v1" counted during the scenario carry no "request_protocol" label
+    And the requests the sidecar of "productpage-v1" counted during the scenario carry no "request_protocol" label
