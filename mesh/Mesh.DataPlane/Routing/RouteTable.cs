@@ -26,6 +26,12 @@ public sealed class RouteTable(string version, IReadOnlyDictionary<string, Liste
     /// <summary>Whether this proxy writes access logs (Istio's Telemetry <c>accessLogging</c>; on unless disabled).</summary>
     public bool AccessLogging { get; init; } = true;
 
+    /// <summary>
+    /// Whether a captured call to a destination the mesh does not know is refused (Istio's <c>REGISTRY_ONLY</c>: 502 from
+    /// the BlackHoleCluster) rather than passed through (<c>ALLOW_ANY</c>, the default), from the Sidecar that applies.
+    /// </summary>
+    public bool RegistryOnly { get; init; }
+
     /// <summary>What Telemetry <c>metrics</c> overrides make of this proxy's standard metrics.</summary>
     public Telemetry.MetricPolicy Metrics { get; init; } = Telemetry.MetricPolicy.Standard;
 

@@ -70,6 +70,7 @@ public sealed class RouteTableBuilder
             Jwt = Security.JwtAuthenticator.Build(config.RequestAuthentications, proxy.Workload, RootNamespace),
             AccessLogging = AccessLoggingFor(config, proxy),
             Metrics = Telemetry.MetricPolicy.Build(config.Telemetries, proxy.Workload, RootNamespace),
+            RegistryOnly = Sidecar.For(config.Sidecars, proxy.Namespace, proxy.Labels)?.OutboundTrafficPolicy == OutboundTrafficPolicyMode.RegistryOnly,
             RateLimits = config.EnvoyFilters
                 .Where(f => Security.AuthorizationEngine.Applies(f.Namespace, f.WorkloadSelector, proxy.Workload, RootNamespace))
                 .SelectMany(f => f.LocalRateLimits).ToArray(),

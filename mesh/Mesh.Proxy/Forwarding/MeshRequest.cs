@@ -19,6 +19,9 @@ public sealed class MeshRequest(BoundListener listener, long startTimestamp)
     /// <summary>True when a captured call went to an unknown destination as it was (Istio's PassthroughCluster).</summary>
     public bool Passthrough { get; set; }
 
+    /// <summary>True when a captured call to an unknown destination was refused (REGISTRY_ONLY: Istio's BlackHoleCluster).</summary>
+    public bool BlackHole { get; set; }
+
     public WeightedCluster? Destination { get; set; }
 
     public ClusterConfig? Cluster { get; set; }

@@ -103,6 +103,14 @@ internal sealed partial class MeshRequestHandler(
             context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items.TryGetValue(ListenerMap.OriginalDestinationKey, out var dialled) == true &&
             dialled is IPEndPoint original)
         {
+            if (table.RegistryOnly)
+            {
+                // Istio's REGISTRY_ONLY: the call goes to the BlackHoleCluster, which answers 502.
+                mesh.BlackHole = true;
+                await LocalReply.WriteAsync(context, 502, ResponseFlags.None, $"{context.Request.Host} is not in the mesh's registry and the outbound traffic policy is REGISTRY_ONLY", _flagsHeader);
+                return;
+            }
+
             await PassthroughAsync(context, mesh, original);
             return;
         }

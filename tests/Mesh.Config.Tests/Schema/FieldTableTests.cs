@@ -24,7 +24,6 @@ public sealed partial class FieldTableTests
         ["ServicePort.TargetPort"] = [("Gateway", "servers.port.targetPort"), ("ServiceEntry", "ports.targetPort"), ("Sidecar", "egress.port.targetPort")],
         ["ServerTlsSettings.MinProtocolVersion"] = [("Gateway", "servers.tls.minProtocolVersion")],
         ["ServerTlsSettings.MaxProtocolVersion"] = [("Gateway", "servers.tls.maxProtocolVersion")],
-        ["Sidecar.OutboundTrafficPolicy"] = [("Sidecar", "outboundTrafficPolicy")],
         ["HttpRetry.RetryRemoteLocalities"] = [("VirtualService", "http.retries.retryRemoteLocalities")],
         ["HttpCookie.Ttl"] = [("DestinationRule", "trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl")],
         ["HttpSettings.H2UpgradePolicy"] = [("DestinationRule", "trafficPolicy.connectionPool.http.h2UpgradePolicy")],

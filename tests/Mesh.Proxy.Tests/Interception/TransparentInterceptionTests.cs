@@ -127,6 +127,30 @@ public sealed class TransparentInterceptionTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Outbound_UnderRegistryOnly_ACallToADestinationTheMeshDoesNotKnow_GetsTheBlackHole()
+    {
+        var mesh = Mesh();
+        using var app = mesh.Client(mesh.Hosts.First, TimeSpan.FromSeconds(10), new Dictionary<string, IPAddress>
+        {
+            ["elsewhere.example"] = mesh.Hosts.Second.Address,
+            ["server.example"] = mesh.Hosts.Second.Address,
+        });
+        _config.Write("sidecar.yaml", "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default, namespace: istio-system}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n");
+
+        // The sidecar refuses once the control plane has pushed the Sidecar to it.
+        var status = await Eventually.Until(async () =>
+        {
+            using var response = await app.GetAsync(new Uri("http://elsewhere.example:8080/"));
+            return response.StatusCode;
+        }, s => s == HttpStatusCode.BadGateway, "the unknown host to be refused");
+
+        using var known = await app.GetAsync(new Uri("http://server.example:8080/"));
+        Assert.Equal((HttpStatusCode.BadGateway, HttpStatusCode.OK), (status, known.StatusCode));
+        var stats = await app.GetStringAsync(new Uri("http://127.0.0.1:15090/stats/prometheus"));
+        Assert.Contains("destination_service_name=\"BlackHoleCluster\"", stats, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Inbound_APeersCallToTheAppsPort_IsCapturedAndHandedToTheApp()
     {
         var mesh = Mesh();
