@@ -508,6 +508,12 @@ internal static partial class NetworkingReaders
             })),
         };
 
+        if (settings.Simple == SimpleLoadBalancer.Passthrough)
+        {
+            o.Report(FindingCodes.UnimplementedField, "simple",
+                $"{o.Path}.simple PASSTHROUGH (forward to the address the caller dialled) is not implemented; the proxy balances with LEAST_REQUEST");
+        }
+
         // warmup is not implemented (the field table says so); its values are still checked as Istio checks them.
         o.Object("warmup", w =>
         {

@@ -94,6 +94,8 @@ internal static partial class SecurityReaders
             JwksUri = j.String("jwksUri", IstioRules.Url) ?? j.String("jwks_uri", IstioRules.Url),
             FromHeaders = j.List("fromHeaders", h => h.Finish(new JwtHeader(h.String("name", IstioRules.NotEmpty, required: true) ?? "", h.String("prefix")))),
             FromParams = j.Strings("fromParams", IstioRules.NotEmpty),
+            FromCookies = j.Strings("fromCookies", IstioRules.NotEmpty),
+            SpaceDelimitedClaims = j.Strings("spaceDelimitedClaims", IstioRules.NotEmpty),
             OutputPayloadToHeader = j.String("outputPayloadToHeader"),
             ForwardOriginalToken = j.Bool("forwardOriginalToken") ?? false,
             OutputClaimToHeaders = j.List("outputClaimToHeaders", h => h.Finish(new ClaimToHeader(
@@ -101,8 +103,6 @@ internal static partial class SecurityReaders
         };
 
         // Not implemented (the field table says so), and still checked as Istio's CRD checks them.
-        j.Strings("fromCookies", IstioRules.NotEmpty);
-        j.Strings("spaceDelimitedClaims", IstioRules.NotEmpty);
         j.Duration("timeout");
         j.Enum<JwtPresence>("presence");
         if (new[] { "jwks", "jwksUri", "jwks_uri" }.Count(j.Has) > 1)

@@ -117,6 +117,7 @@ public sealed class JwtAuthenticator
         }
 
         var claims = Claims(payload);
+        SplitSpaceDelimited(claims, rule.SpaceDelimitedClaims);
         var audiences = claims.TryGetValue("aud", out var aud) ? aud : [];
         if (rule.Audiences.Count > 0 && !audiences.Any(rule.Audiences.Contains))
         {
@@ -184,12 +185,29 @@ public sealed class JwtAuthenticator
         return claims;
     }
 
+    /// <summary>
+    /// A space-delimited claim's one string becomes its list of values, so <c>request.auth.claims[scope]</c> matches one
+    /// scope among several; <c>scope</c> and <c>permission</c> always are, as Istio configures Envoy.
+    /// </summary>
+    private static void SplitSpaceDelimited(Dictionary<string, IReadOnlyList<string>> claims, IReadOnlyList<string> named)
+    {
+        foreach (var name in named.Append("scope").Append("permission"))
+        {
+            if (claims.TryGetValue(name, out var values) && values is [var single] && single.Contains(' '))
+            {
+                claims[name] = single.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+    }
+
     private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText();
 
     private static (string Token, string? Header)? Locate(JwtRule rule, Func<string, string?> header, Func<string, string?> query)
     {
-        var fromHeaders = rule.FromHeaders.Count > 0 || rule.FromParams.Count > 0 ? rule.FromHeaders : [new JwtHeader("Authorization", "Bearer ")];
-        var fromParams = rule.FromHeaders.Count > 0 || rule.FromParams.Count > 0 ? rule.FromParams : ["access_token"];
+        // Envoy looks in the default places only when the rule names none.
+        var named = rule.FromHeaders.Count > 0 || rule.FromParams.Count > 0 || rule.FromCookies.Count > 0;
+        var fromHeaders = named ? rule.FromHeaders : [new JwtHeader("Authorization", "Bearer ")];
+        var fromParams = named ? rule.FromParams : ["access_token"];
         foreach (var location in fromHeaders)
         {
             var value = header(location.Name);
@@ -210,6 +228,29 @@ public sealed class JwtAuthenticator
             if (query(parameter) is { Length: > 0 } value)
             {
                 return (value, null);
+            }
+        }
+
+        foreach (var name in rule.FromCookies)
+        {
+            if (Cookie(header("cookie"), name) is { Length: > 0 } value)
+            {
+                return (value, null);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A cookie's value from a <c>Cookie</c> header (<c>a=1; session=…</c>).</summary>
+    private static string? Cookie(string? header, string name)
+    {
+        foreach (var pair in (header ?? "").Split(';', StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=');
+            if (equals > 0 && pair.AsSpan(0, equals).SequenceEqual(name))
+            {
+                return pair[(equals + 1)..].Trim('"');
             }
         }
 

@@ -47,7 +47,7 @@ public sealed class JwtAuthenticatorTests : IDisposable
         return JwtAuthenticator.Build(new ConfigSet(loaded.Resources).RequestAuthentications, Mesh.Workload("productpage-v1", "productpage", "v1"));
     }
 
-    private string Token(string alg = "RS256", string issuer = Issuer, string audience = "bookinfo", TimeSpan? expiresIn = null, TimeSpan? notBefore = null, object? extraClaims = null)
+    private string Token(string alg = "RS256", string issuer = Issuer, string audience = "bookinfo", TimeSpan? expiresIn = null, TimeSpan? notBefore = null, Dictionary<string, object>? extraClaims = null)
     {
         var now = _time.GetUtcNow();
         var header = JwtEncoding.Encode(JsonSerializer.SerializeToUtf8Bytes(new { alg, kid = alg.StartsWith("ES", StringComparison.Ordinal) ? "ec-1" : "rsa-1" }));
@@ -60,6 +60,11 @@ public sealed class JwtAuthenticatorTests : IDisposable
             ["exp"] = (now + (expiresIn ?? TimeSpan.FromHours(1))).ToUnixTimeSeconds(),
             ["nbf"] = (now + (notBefore ?? TimeSpan.Zero)).ToUnixTimeSeconds(),
         };
+        foreach (var (name, value) in extraClaims ?? [])
+        {
+            claims[name] = value;
+        }
+
         var payload = JwtEncoding.Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
         var data = Encoding.ASCII.GetBytes($"{header}.{payload}");
         var signature = alg == "ES256" ? _ec.SignData(data, HashAlgorithmName.SHA256) : _rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -133,6 +138,24 @@ public sealed class JwtAuthenticatorTests : IDisposable
         Assert.Contains(KeyValuePair.Create("x-user-group", "readers"), fromHeader.OutputHeaders);
         Assert.Empty(fromHeader.HeadersToRemove);
         Assert.Equal(JwtOutcome.NoToken, Authenticate(authenticator, Token()).Outcome);
+    }
+
+    [Fact]
+    public void FromCookies_AndSpaceDelimitedClaims()
+    {
+        var authenticator = Authenticator("""
+                fromCookies: [session]
+                spaceDelimitedClaims: [roles]
+            """);
+        var token = Token(extraClaims: new() { ["scope"] = "read write", ["roles"] = "admin ops", ["group"] = "a b" });
+
+        var result = Authenticate(authenticator, headers: new() { ["cookie"] = $"theme=dark; session={token}" });
+
+        Assert.Equal(JwtOutcome.Valid, result.Outcome);
+        Assert.Equal(["read", "write"], result.Claims["scope"]); // scope and permission always are
+        Assert.Equal(["admin", "ops"], result.Claims["roles"]);
+        Assert.Equal(["a b"], result.Claims["group"]);
+        Assert.Equal(JwtOutcome.NoToken, Authenticate(authenticator, token).Outcome); // a named place replaces the default header
     }
 
     public void Dispose()

@@ -29,6 +29,12 @@ public sealed record JwtRule
 
     public IReadOnlyList<string> FromParams { get; init; } = [];
 
+    /// <summary>Cookies that may carry the token.</summary>
+    public IReadOnlyList<string> FromCookies { get; init; } = [];
+
+    /// <summary>Claims whose string value is a space-separated list (besides <c>scope</c> and <c>permission</c>, which always are).</summary>
+    public IReadOnlyList<string> SpaceDelimitedClaims { get; init; } = [];
+
     public string? OutputPayloadToHeader { get; init; }
 
     public bool ForwardOriginalToken { get; init; }
