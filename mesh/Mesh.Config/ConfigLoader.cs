@@ -30,6 +30,7 @@ public static partial class ConfigLoader
         [("networking.istio.io", "ServiceEntry")] = NetworkingReaders.ServiceEntry,
         [("networking.istio.io", "Sidecar")] = NetworkingReaders.Sidecar,
         [("networking.istio.io", "EnvoyFilter")] = EnvoyFilterReader.Read,
+        [("networking.istio.io", "WorkloadEntry")] = (spec, meta) => spec.Finish(NetworkingReaders.WorkloadEntryResource(spec, meta))!,
         [("security.istio.io", "PeerAuthentication")] = SecurityReaders.PeerAuthentication,
         [("security.istio.io", "AuthorizationPolicy")] = SecurityReaders.AuthorizationPolicy,
         [("security.istio.io", "RequestAuthentication")] = SecurityReaders.RequestAuthentication,
@@ -255,20 +256,6 @@ public static partial class ConfigLoader
         if (!Kinds.ContainsKey((group, kind)) && IstioFields.Kinds.Contains(kind) && !IstioFields.IsKindImplemented(kind))
         {
             context.Report(FindingCodes.UnimplementedField, top.SpanOf("kind"), $"{kind} is an Istio kind this mesh does not implement; the document is ignored");
-            if (kind == "WorkloadEntry")
-            {
-                // Its spec is a ServiceEntry endpoint's: checked as Istio checks it, though the document is ignored.
-                if (top.Object("spec") is { } entry)
-                {
-                    entry.Ignore("network", "locality");
-                    entry.Finish(NetworkingReaders.WorkloadEntry(entry));
-                }
-                else
-                {
-                    context.Report(FindingCodes.MissingField, root, "spec is required");
-                }
-            }
-
             return null;
         }
 
@@ -304,9 +291,9 @@ public static partial class ConfigLoader
         context.Resource = $"{kind}/{meta.Namespace}/{meta.Name}";
         context.Namespace = meta.Namespace;
         context.Kind = kind;
-        if (kind == "ServiceEntry" && !top.Has("spec"))
+        if (kind is "ServiceEntry" or "WorkloadEntry" && !top.Has("spec"))
         {
-            // Istio's CRD requires a ServiceEntry's spec (its hosts).
+            // Istio's CRDs require these kinds' spec.
             context.Report(FindingCodes.MissingField, root, "spec is required");
             return null;
         }

@@ -20,6 +20,7 @@ public sealed class ConfigSet
         RequestAuthentications = Resources.OfType<RequestAuthentication>().ToArray();
         EnvoyFilters = Resources.OfType<EnvoyFilter>().ToArray();
         Telemetries = Resources.OfType<Model.Telemetry.Telemetry>().ToArray();
+        WorkloadEntries = Resources.OfType<WorkloadEntry>().ToArray();
     }
 
     public static ConfigSet Empty { get; } = new([]);
@@ -33,6 +34,9 @@ public sealed class ConfigSet
     public IReadOnlyList<Gateway> Gateways { get; }
 
     public IReadOnlyList<ServiceEntry> ServiceEntries { get; }
+
+    /// <summary>Workloads the mesh did not start, which join services as endpoints without a sidecar.</summary>
+    public IReadOnlyList<WorkloadEntry> WorkloadEntries { get; }
 
     public IReadOnlyList<Sidecar> Sidecars { get; }
 

@@ -48,7 +48,7 @@ public static class Mesh
         Assert.False(loaded.HasErrors, string.Join("\n", loaded.Findings));
         var config = new ConfigSet(loaded.Resources);
         workloads ??= Bookinfo();
-        var registry = new ServiceRegistry(workloads, config.ServiceEntries);
+        var registry = new ServiceRegistry(workloads, config.ServiceEntries, config.WorkloadEntries);
         return RouteTableBuilder.Build(config, registry, new ProxyIdentity(proxy ?? workloads[0]), [], "1");
     }
 

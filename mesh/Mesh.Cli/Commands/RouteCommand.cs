@@ -100,7 +100,7 @@ public static class RouteCommand
         catch (ControlPlaneUnreachableException)
         {
             await context.Error.WriteLineAsync("note: the control plane is not reachable; explaining with the files and a registry made up from their DestinationRule subsets");
-            return new ServiceRegistry(SyntheticWorkloads(config), config.ServiceEntries);
+            return new ServiceRegistry(SyntheticWorkloads(config), config.ServiceEntries, config.WorkloadEntries);
         }
     }
 }

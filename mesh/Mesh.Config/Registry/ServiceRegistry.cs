@@ -11,9 +11,11 @@ public sealed class ServiceRegistry
 {
     private readonly Dictionary<string, MeshService> _services;
 
-    public ServiceRegistry(IEnumerable<Workload> workloads, IEnumerable<ServiceEntry>? serviceEntries = null)
+    public ServiceRegistry(IEnumerable<Workload> workloads, IEnumerable<ServiceEntry>? serviceEntries = null, IEnumerable<WorkloadEntry>? workloadEntries = null)
     {
-        Workloads = workloads.OrderBy(w => w.Namespace, StringComparer.Ordinal).ThenBy(w => w.Name, StringComparer.Ordinal).ToArray();
+        var registered = workloads.ToArray();
+        Workloads = registered.Concat((workloadEntries ?? []).Select(e => FromWorkloadEntry(e, registered)))
+            .OrderBy(w => w.Namespace, StringComparer.Ordinal).ThenBy(w => w.Name, StringComparer.Ordinal).ToArray();
         _services = new Dictionary<string, MeshService>(StringComparer.OrdinalIgnoreCase);
         foreach (var group in Workloads.GroupBy(w => (w.App, w.Namespace)))
         {
@@ -60,6 +62,34 @@ public sealed class ServiceRegistry
 
     public static bool Selects(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
         selector.All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value);
+
+    /// <summary>
+    /// A WorkloadEntry as a workload without a sidecar. Its named ports take the service port of the same name among
+    /// its service's registered workloads (as a Kubernetes Service's named targetPort does); a port with no such name
+    /// is a service port of its own number; without ports it serves its service's ports on their own numbers.
+    /// </summary>
+    private static Workload FromWorkloadEntry(WorkloadEntry entry, IReadOnlyList<Workload> registered)
+    {
+        var spec = entry.Spec;
+        var app = spec.Labels.TryGetValue("app", out var a) ? a : entry.Name;
+        var servicePorts = registered.Where(w => w.Namespace == entry.Namespace && w.App == app).SelectMany(w => w.Ports)
+            .GroupBy(p => p.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var ports = spec.Ports.Count > 0
+            ? spec.Ports.Select(p => servicePorts.TryGetValue(p.Key, out var known)
+                ? new WorkloadPort(p.Key, known.ServicePort, p.Value)
+                : new WorkloadPort(p.Key, p.Value, p.Value))
+            : servicePorts.Values.Select(p => p with { Port = p.ServicePort });
+        return new Workload
+        {
+            Name = entry.Name,
+            Namespace = entry.Namespace,
+            Address = spec.Address,
+            Labels = spec.Labels.ContainsKey("app") ? spec.Labels : new Dictionary<string, string>(spec.Labels) { ["app"] = app },
+            ServiceAccount = spec.ServiceAccount ?? "default",
+            HasSidecar = false,
+            Ports = ports.ToArray(),
+        };
+    }
 
     private static MeshService FromServiceEntry(ServiceEntry entry, string host) => new()
     {

@@ -17,6 +17,12 @@ public static class ConfigAnalyzer
         ArgumentNullException.ThrowIfNull(config);
         var findings = new List<Finding>();
         CheckTotalSize(config, limits ?? ConfigLimits.Default, findings);
+        if (registry is not null && config.WorkloadEntries.Count > 0)
+        {
+            // Workloads the mesh did not start are endpoints too.
+            registry = new ServiceRegistry(registry.Workloads, config.ServiceEntries, config.WorkloadEntries);
+        }
+
         var useRegistry = registry is { Workloads.Count: > 0 };
         var knownHosts = useRegistry ? registry!.Services.Select(s => s.Host).Concat(config.ServiceEntries.SelectMany(e => e.Hosts)).ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
 

@@ -140,6 +140,13 @@ internal static partial class NetworkingReaders
         return spec.Finish(entry)!;
     }
 
+    public static WorkloadEntry WorkloadEntryResource(YamlObject spec, ResourceMeta meta) => new()
+    {
+        Metadata = meta,
+        Source = spec.Span,
+        Spec = WorkloadEntry(spec),
+    };
+
     /// <summary>Workload-selector labels as Istio's CRDs allow them: no empty key, and no wildcard in a key or a value.</summary>
     internal static IReadOnlyDictionary<string, string> SelectorLabels(YamlObject o, string key)
     {

@@ -101,7 +101,7 @@ public sealed partial class ProxyConfigState(
             }
 
             var config = new ConfigSet(resources);
-            var registry = new ServiceRegistry(workloads.Values, config.ServiceEntries);
+            var registry = new ServiceRegistry(workloads.Values, config.ServiceEntries, config.WorkloadEntries);
             RouteTable table;
             IReadOnlyList<string> warnings;
             try
