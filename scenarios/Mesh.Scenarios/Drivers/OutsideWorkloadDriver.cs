@@ -12,7 +12,8 @@ public sealed class OutsideWorkloadDriver : IDisposable
 {
     public const string Publisher = "Outside Press";
 
-    private HttpListener? _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private TcpListener? _listener;
 
     public int Port { get; private set; }
 
@@ -20,19 +21,16 @@ public sealed class OutsideWorkloadDriver : IDisposable
 
     private int _requests;
 
+    /// <summary>
+    /// Listens on 127.0.0.1 on a port the kernel picks. A minimal HTTP/1.1 server (one request per connection, then
+    /// close), since HttpListener refuses a Host other than its own prefix and the mesh forwards <c>details:9080</c>.
+    /// </summary>
     public void StartDetails()
     {
-        // A port the kernel picked, handed to HttpListener (which cannot bind port 0 itself).
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        _listener = new HttpListener();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
-        _ = ServeAsync(_listener);
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _ = AcceptAsync(_listener, _stop.Token);
     }
 
     /// <summary>The WorkloadEntry that makes this server an instance of details, version v2.</summary>
@@ -81,38 +79,58 @@ public sealed class OutsideWorkloadDriver : IDisposable
                 subset: {{version}}
         """;
 
-    private async Task ServeAsync(HttpListener listener)
+    private async Task AcceptAsync(TcpListener listener, CancellationToken stop)
     {
-        while (listener.IsListening)
+        while (!stop.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            TcpClient client;
             try
             {
-                context = await listener.GetContextAsync();
+                client = await listener.AcceptTcpClientAsync(stop);
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
                 return;
             }
 
-            Interlocked.Increment(ref _requests);
-            var id = context.Request.Url?.Segments.LastOrDefault() ?? "0";
-            var body = Encoding.UTF8.GetBytes(
-                $$"""{"id":{{(int.TryParse(id, out var n) ? n : 0)}},"author":"William Shakespeare","year":1595,"type":"paperback","pages":200,"publisher":"{{Publisher}}","language":"English","ISBN-10":"1234567890","ISBN-13":"123-1234567890"}""");
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength64 = body.Length;
-            await context.Response.OutputStream.WriteAsync(body);
-            context.Response.Close();
+            _ = AnswerAsync(client, stop);
+        }
+    }
+
+    private async Task AnswerAsync(TcpClient client, CancellationToken stop)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+                var requestLine = await reader.ReadLineAsync(stop) ?? "";
+                while (!string.IsNullOrEmpty(await reader.ReadLineAsync(stop)))
+                {
+                    // The headers: the details API needs none of them.
+                }
+
+                Interlocked.Increment(ref _requests);
+                var path = requestLine.Split(' ') is [_, var target, ..] ? target : "/";
+                var id = int.TryParse(path[(path.LastIndexOf('/') + 1)..], out var n) ? n : 0;
+                var body = Encoding.UTF8.GetBytes(
+                    $$"""{"id":{{id}},"author":"William Shakespeare","year":1595,"type":"paperback","pages":200,"publisher":"{{Publisher}}","language":"English","ISBN-10":"1234567890","ISBN-13":"123-1234567890"}""");
+                var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+                await stream.WriteAsync(head, stop);
+                await stream.WriteAsync(body, stop);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+            {
+                // The caller went away; nothing to answer.
+            }
         }
     }
 
     public void Dispose()
     {
-        // Stopping the listener ends the serving loop; it holds nothing else.
-        if (_listener is { } listener)
-        {
-            listener.Stop();
-            listener.Close();
-        }
+        _stop.Cancel();
+        _listener?.Stop();
+        _stop.Dispose();
     }
 }
