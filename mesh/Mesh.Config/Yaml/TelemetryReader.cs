@@ -28,8 +28,26 @@ internal static class TelemetryReader
             overrides.AddRange(m.List("overrides", Override));
             return m.Finish<object>(null);
         });
+        double? sampling = null;
+        spec.List("tracing", t =>
+        {
+            if (t.Double("randomSamplingPercentage") is { } percent)
+            {
+                if (percent is < 0 or > 100)
+                {
+                    t.Report(FindingCodes.PercentageOutOfRange, "randomSamplingPercentage", $"{t.Path}.randomSamplingPercentage is {percent}; it must be between 0 and 100");
+                }
+                else
+                {
+                    sampling ??= percent;
+                }
+            }
+
+            t.List("providers", Provider);
+            return t.Finish<object>(null);
+        });
         SecurityReaders.TargetRefs(spec);
-        return spec.Finish(telemetry with { MetricOverrides = overrides })!;
+        return spec.Finish(telemetry with { MetricOverrides = overrides, TraceSampling = sampling })!;
     }
 
     private static string? Provider(YamlObject p) => p.Finish(p.String("name", IstioRules.NotEmpty));

@@ -32,6 +32,9 @@ public sealed class RouteTable(string version, IReadOnlyDictionary<string, Liste
     /// </summary>
     public bool RegistryOnly { get; init; }
 
+    /// <summary>The percentage of traces starting at this proxy that are sampled (Telemetry <c>tracing</c>); null when none says.</summary>
+    public double? TraceSampling { get; init; }
+
     /// <summary>What Telemetry <c>metrics</c> overrides make of this proxy's standard metrics.</summary>
     public Telemetry.MetricPolicy Metrics { get; init; } = Telemetry.MetricPolicy.Standard;
 

@@ -70,6 +70,7 @@ public sealed class RouteTableBuilder
             Jwt = Security.JwtAuthenticator.Build(config.RequestAuthentications, proxy.Workload, RootNamespace),
             AccessLogging = AccessLoggingFor(config, proxy),
             Metrics = Telemetry.MetricPolicy.Build(config.Telemetries, proxy.Workload, RootNamespace),
+            TraceSampling = TraceSamplingFor(config, proxy),
             RegistryOnly = Sidecar.For(config.Sidecars, proxy.Namespace, proxy.Labels)?.OutboundTrafficPolicy == OutboundTrafficPolicyMode.RegistryOnly,
             RateLimits = config.EnvoyFilters
                 .Where(f => Security.AuthorizationEngine.Applies(f.Namespace, f.WorkloadSelector, proxy.Workload, RootNamespace))
@@ -88,6 +89,16 @@ public sealed class RouteTableBuilder
             ?? scoped.FirstOrDefault(t => t.Namespace == proxy.Namespace && t.Selector is null or { Labels.Count: 0 })
             ?? scoped.FirstOrDefault(t => t.Namespace == RootNamespace && (t.Selector is null or { Labels.Count: 0 } || t.Selector.Matches(proxy.Labels)));
         return chosen is null || chosen.AccessLogging.Any(a => !a.Disabled);
+    }
+
+    /// <summary>The sampling percentage of the most specific Telemetry that sets one, with the access-log precedence.</summary>
+    private static double? TraceSamplingFor(ConfigSet config, ProxyIdentity proxy)
+    {
+        var scoped = config.Telemetries.Where(t => t.TraceSampling is not null).ToArray();
+        var chosen = scoped.FirstOrDefault(t => t.Namespace == proxy.Namespace && t.Selector is { Labels.Count: > 0 } s && s.Matches(proxy.Labels))
+            ?? scoped.FirstOrDefault(t => t.Namespace == proxy.Namespace && t.Selector is null or { Labels.Count: 0 })
+            ?? scoped.FirstOrDefault(t => t.Namespace == RootNamespace && t.Selector is null or { Labels.Count: 0 });
+        return chosen?.TraceSampling;
     }
 
     /// <summary>The root namespace, whose Sidecar without a selector is the mesh-wide default (as Istio's istio-system).</summary>

@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Mesh.Proxy.Hosting;
 
@@ -51,6 +52,9 @@ public static class ProxyHostingExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false });
         builder.Services.AddSingleton<IRandomSource>(SystemRandomSource.Shared);
         builder.Services.AddSingleton<RouteTableProvider>();
+        // Traces starting here are sampled as the Telemetry resource that applies says (callers' decisions are kept).
+        builder.Services.ConfigureOpenTelemetryTracerProvider((sp, tracing) => tracing.SetSampler(
+            new MeshTraceSampler(sp.GetRequiredService<RouteTableProvider>(), MeshTraceSampler.FromEnvironment(Environment.GetEnvironmentVariable))));
         builder.Services.AddSingleton(sp => new ProxyConfigState(identity, InboundPorts(options), sp.GetRequiredService<RouteTableProvider>(),
             sp.GetRequiredService<GatewayTls>().Validate, sp.GetRequiredService<ILogger<ProxyConfigState>>()));
         builder.Services.AddSingleton<WorkloadHealthMonitor>();

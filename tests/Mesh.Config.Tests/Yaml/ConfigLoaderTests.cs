@@ -87,7 +87,9 @@ public class ConfigLoaderTests
         Assert.True(telemetry.AccessLogging[0].Disabled);
         Assert.Equal(["envoy"], telemetry.AccessLogging[0].Providers);
         // Providers are read but not consumed (every proxy logs the same way): a warning, once, not one per provider field.
-        Assert.Equal([(8, "providers"), (10, "filter"), (11, "tracing")],
+        // The tracing sampling percentage is implemented.
+        Assert.Equal(10, telemetry.TraceSampling);
+        Assert.Equal([(8, "providers"), (10, "filter")],
             result.Findings.Where(f => f.Code == FindingCodes.UnimplementedField.Code)
                 .Select(f => (f.Source.Line, new[] { "providers", "filter", "tracing" }.First(w => f.Message.Contains($".{w} ", StringComparison.Ordinal)))).ToArray());
     }

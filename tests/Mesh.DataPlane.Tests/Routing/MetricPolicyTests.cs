@@ -72,6 +72,29 @@ public class MetricPolicyTests
     }
 
     [Fact]
+    public void TraceSampling_ComesFromTheMostSpecificTelemetryThatSetsIt()
+    {
+        const string Sampling = """
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: mesh-default, namespace: istio-system}
+            spec:
+              tracing: [{randomSamplingPercentage: 1}]
+            ---
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: reviews, namespace: default}
+            spec:
+              selector: {matchLabels: {app: reviews}}
+              tracing: [{randomSamplingPercentage: 50}]
+            """;
+
+        Assert.Equal(50, Mesh.Build(Sampling, proxy: Mesh.Bookinfo().First(w => w.App == "reviews")).Table.TraceSampling);
+        Assert.Equal(1, Mesh.Build(Sampling).Table.TraceSampling);
+        Assert.Null(Mesh.Build(Mesh.ReviewsSubsets).Table.TraceSampling);
+    }
+
+    [Fact]
     public void WithoutOverrides_ThePolicyIsStandard() =>
         Assert.True(MetricPolicy.Build([], Mesh.Bookinfo()[0], "istio-system").IsStandard);
 }

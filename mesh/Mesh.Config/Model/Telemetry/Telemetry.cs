@@ -3,7 +3,7 @@ namespace Mesh.Config.Model.Telemetry;
 /// <summary>
 /// Istio's Telemetry resource, read for what the mesh implements: access logs on or off for the workloads it selects
 /// (<c>accessLogging[].disabled</c>), and metric overrides (<c>metrics[].overrides</c>: disable a metric, remove or set
-/// a tag). Tracing is reported as not implemented.
+/// a tag), and the tracing sampling percentage.
 /// </summary>
 public sealed record Telemetry : MeshResource
 {
@@ -15,6 +15,9 @@ public sealed record Telemetry : MeshResource
 
     /// <summary>The overrides of every <c>metrics</c> entry, in order.</summary>
     public IReadOnlyList<MetricOverride> MetricOverrides { get; init; } = [];
+
+    /// <summary><c>tracing[].randomSamplingPercentage</c>: the share of the traces starting at a proxy that are sampled.</summary>
+    public double? TraceSampling { get; init; }
 }
 
 /// <summary>
