@@ -48,7 +48,17 @@ public sealed class ConsoleDriver(RunningMesh mesh) : IAsyncDisposable
         if (fresh && logIn)
         {
             await _page.GotoAsync(new Uri(mesh.ControlPlane, $"/console/login.html#key={mesh.OperatorCredential.ConsoleLoginKey}").ToString());
-            await _page.WaitForURLAsync("**/console/graph.html");
+            try
+            {
+                // The login succeeded once the page is sent on to the graph (the session cookie is set by then); the page
+                // asked for next is opened below, so the graph's own load is not waited for.
+                await _page.WaitForURLAsync("**/console/graph.html", new() { WaitUntil = WaitUntilState.Commit });
+            }
+            catch (TimeoutException)
+            {
+                var status = await _page.EvaluateAsync<string>("() => document.getElementById('status')?.innerText ?? ''");
+                Assert.Fail($"the console's login did not go on to the graph within {Patience.TotalSeconds} s; it is at {_page.Url} and says: '{status}'");
+            }
         }
 
         await _page.GotoAsync(new Uri(mesh.ControlPlane, $"/console/{pathAndQuery}").ToString());
