@@ -145,7 +145,7 @@ public sealed class ControlSurfaceStepDefinitions(ControlSurfaceDriver surfaces,
     [Then("requests for {string} through the gateway are answered {int} with the flag {string}")]
     public async Task ThenAnsweredWithFlag(string host, int status, string flag)
     {
-        await surfaces.GatewayAsync("GET", host, "/details/0");
+        await AskUntilAsync(host, () => (int?)surfaces.LastStatus == status && surfaces.LastFlags.Split(',').Contains(flag));
         Assert.True((int?)surfaces.LastStatus == status && surfaces.LastFlags.Split(',').Contains(flag),
             $"wanted {status} {flag}, got {(int?)surfaces.LastStatus} {surfaces.LastFlags}: {surfaces.LastBody}");
     }
@@ -153,8 +153,28 @@ public sealed class ControlSurfaceStepDefinitions(ControlSurfaceDriver surfaces,
     [Then("requests for {string} through the gateway are answered {int}")]
     public async Task ThenAnswered(string host, int status)
     {
-        await surfaces.GatewayAsync("GET", host, "/details/0");
+        await AskUntilAsync(host, () => (int?)surfaces.LastStatus == status);
         Assert.True((int?)surfaces.LastStatus == status, $"wanted {status}, got {(int?)surfaces.LastStatus} {surfaces.LastFlags}: {surfaces.LastBody}");
+    }
+
+    /// <summary>
+    /// Asks the gateway until the answer is the one wanted, for at most 30 s: an applied change can reach the gateway
+    /// one push after the proxies report SYNCED (a registry push may be ACKed while the change is still debounced).
+    /// The caller then asserts the last answer exactly.
+    /// </summary>
+    private async Task AskUntilAsync(string host, Func<bool> wanted)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            await surfaces.GatewayAsync("GET", host, "/details/0");
+            if (wanted() || patience.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
     }
 
     [Then("the answer names {string} as the identity it got")]
